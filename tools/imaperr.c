@@ -1,0 +1,632 @@
+/* imaperr - explain IMAP server responses from the command line.
+ *
+ *   imaperr explain [--command CMD] [--lang LANG] [--json] [LINE...]
+ *   imaperr scan [--lang LANG] [--json] [--all] [FILE...]
+ *   imaperr codes [--json]
+ *
+ * The contract of `explain` (DESIGN.md) is relied on by scripts and tests:
+ * one JSON object per input line with --json, exit 0 when every line was
+ * read, 2 on usage errors, never a skipped line.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "imaperr.h"
+#include "json.h"
+
+#define EXIT_USAGE 2
+
+struct opts {
+    const char *command;
+    const char *lang;
+    int json;
+    int all;
+};
+
+/* A growable scratch buffer for sanitised text. */
+struct buf {
+    char *p;
+    size_t cap;
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (q == NULL) {
+        fprintf(stderr, "imaperr: out of memory\n");
+        exit(1);
+    }
+    return q;
+}
+
+/* Sanitise a slice of server text into b; returns the text (valid UTF-8,
+ * no control characters) and its length in *len. */
+static const char *
+clean(struct buf *b, const char *s, size_t n, size_t *len)
+{
+    int need = imaperr_sanitize_text(s, n, b->p, b->cap);
+    if (need < 0) {
+        *len = 0;
+        return "";
+    }
+    if ((size_t)need >= b->cap) {
+        b->cap = (size_t)need + 1;
+        b->p = xrealloc(b->p, b->cap);
+        need = imaperr_sanitize_text(s, n, b->p, b->cap);
+    }
+    *len = (size_t)need;
+    return b->p;
+}
+
+static const char *
+message(const imaperr_classification *c, const char *lang, struct buf *b)
+{
+    int need = imaperr_message(c, lang, b->p, b->cap);
+    if (need < 0)
+        return "";
+    if ((size_t)need >= b->cap) {
+        b->cap = (size_t)need + 1;
+        b->p = xrealloc(b->p, b->cap);
+        imaperr_message(c, lang, b->p, b->cap);
+    }
+    return b->p;
+}
+
+struct scratch {
+    struct buf line, text, args, msg;
+};
+
+static void
+print_flags_human(unsigned flags, FILE *f)
+{
+    static const struct { unsigned bit; const char *name; } names[] = {
+        { IMAPERR_FLAG_RETRYABLE, "retryable" },
+        { IMAPERR_FLAG_SHOW_USER, "show-to-user" },
+        { IMAPERR_FLAG_PERMANENT, "permanent" },
+        { IMAPERR_FLAG_UNCERTAIN, "uncertain" },
+    };
+    size_t i;
+    int first = 1;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (flags & names[i].bit) {
+            fprintf(f, "%s%s", first ? "" : ", ", names[i].name);
+            first = 0;
+        }
+    }
+    if (first)
+        fputs("-", f);
+}
+
+static void
+print_repairs_json(unsigned repairs, FILE *f, int *first)
+{
+    unsigned bit;
+    int one = 1;
+    json_key(f, first, "repairs");
+    putc('[', f);
+    for (bit = 1; bit; bit <<= 1) {
+        const char *name;
+        if (!(repairs & bit) || (name = imaperr_repair_name(bit)) == NULL)
+            continue;
+        if (!one)
+            putc(',', f);
+        one = 0;
+        json_string(f, name, strlen(name));
+    }
+    putc(']', f);
+}
+
+/* Explain one line; `where` (may be NULL) prefixes human output, `lineno`
+ * (0: none) goes into JSON. Returns 1 when the response needs attention. */
+static int
+explain_line(const char *line, size_t len, const char *command, const struct opts *o,
+             const char *where, unsigned long lineno, struct scratch *s, FILE *out)
+{
+    imaperr_response r = IMAPERR_RESPONSE_INIT;
+    imaperr_classification c = IMAPERR_CLASSIFICATION_INIT;
+    int rc = imaperr_parse(line, len, &r);
+    const char *msg, *txt;
+    size_t txtlen, clen;
+    char lang[32] = "en";
+    int fallback = 0;
+
+    if (rc == IMAPERR_OK)
+        imaperr_classify(&r, command, 0, &c);
+    else
+        imaperr_classify_parse_error(rc, &c);
+    msg = message(&c, o->lang, &s->msg);
+    if (o->lang)
+        imaperr_negotiate_locale(o->lang, lang, sizeof lang, &fallback);
+
+    if (len > 0 && line[len - 1] == '\n')
+        len--;
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+
+    if (o->json) {
+        int first = 1;
+        putc('{', out);
+        if (lineno)
+            json_member_u64(out, &first, "line_number", lineno);
+        if (rc != IMAPERR_OK) {
+            json_member_cstr(out, &first, "error", imaperr_rc_name(rc));
+            json_member_cstr(out, &first, "error_message", imaperr_strerror(rc));
+        }
+        json_member_cstr(out, &first, "kind", imaperr_kind_name(r.kind));
+        json_member_str(out, &first, "tag", r.tag.ptr, r.tag.len);
+        json_member_cstr(out, &first, "status", imaperr_status_name(r.status));
+        if (r.code == IMAPERR_CODE_UNKNOWN) {
+            /* an unregistered atom: its name, upper-cased */
+            const char *n = clean(&s->args, r.code_name.ptr, r.code_name.len, &clen);
+            size_t i;
+            for (i = 0; i < clen; i++)
+                if (s->args.p[i] >= 'a' && s->args.p[i] <= 'z')
+                    s->args.p[i] = (char)(s->args.p[i] - 'a' + 'A');
+            json_member_str(out, &first, "code", n, clen);
+            json_member_bool(out, &first, "code_registered", 0);
+        } else if (r.code != IMAPERR_CODE_NONE) {
+            json_member_cstr(out, &first, "code", imaperr_code_name(r.code));
+            json_member_bool(out, &first, "code_registered", 1);
+        } else {
+            json_member_cstr(out, &first, "code", NULL);
+        }
+        if (r.code_args.ptr) {
+            txt = clean(&s->args, r.code_args.ptr, r.code_args.len, &clen);
+            json_member_str(out, &first, "args_raw", txt, clen);
+        } else {
+            json_member_cstr(out, &first, "args_raw", NULL);
+        }
+        json_member_cstr(out, &first, "args_state",
+                         r.args_state == IMAPERR_ARGS_NONE ? "none"
+                         : r.args_state == IMAPERR_ARGS_RAW ? "raw"
+                         : r.args_state == IMAPERR_ARGS_DECODED ? "decoded" : "malformed");
+        if (r.args_state == IMAPERR_ARGS_DECODED) {
+            json_member_u64(out, &first, "number", (unsigned long long)r.number);
+            if (r.number2)
+                json_member_u64(out, &first, "number2", (unsigned long long)r.number2);
+        }
+        txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
+        json_member_str(out, &first, "text", r.text.ptr ? txt : NULL, txtlen);
+        if (command)
+            json_member_cstr(out, &first, "command", command);
+        json_member_cstr(out, &first, "category", imaperr_category_name(c.category));
+        json_member_cstr(out, &first, "action", imaperr_action_name(c.action));
+        json_member_cstr(out, &first, "severity", imaperr_severity_name(c.severity));
+        json_member_bool(out, &first, "retryable", (c.flags & IMAPERR_FLAG_RETRYABLE) != 0);
+        json_member_bool(out, &first, "show_user", (c.flags & IMAPERR_FLAG_SHOW_USER) != 0);
+        json_member_bool(out, &first, "permanent", (c.flags & IMAPERR_FLAG_PERMANENT) != 0);
+        json_member_bool(out, &first, "uncertain", (c.flags & IMAPERR_FLAG_UNCERTAIN) != 0);
+        json_member_cstr(out, &first, "source", imaperr_source_name(c.source));
+        json_member_cstr(out, &first, "message_key", imaperr_message_key(&c));
+        json_member_cstr(out, &first, "message", msg);
+        json_member_cstr(out, &first, "lang", lang);
+        if (o->lang)
+            json_member_bool(out, &first, "lang_fallback", fallback);
+        print_repairs_json(r.repairs, out, &first);
+        fputs("}\n", out);
+    } else {
+        txt = clean(&s->line, line, len, &clen);
+        if (where)
+            fprintf(out, "%s: ", where);
+        fprintf(out, "%.*s\n", (int)clen, txt);
+        if (rc != IMAPERR_OK)
+            fprintf(out, "  error:    %s\n", imaperr_strerror(rc));
+        if (command)
+            fprintf(out, "  after:    %s\n", command);
+        fprintf(out, "  category: %s (%s)   action: %s   source: %s\n",
+                imaperr_category_name(c.category), imaperr_severity_name(c.severity),
+                imaperr_action_name(c.action), imaperr_source_name(c.source));
+        if (c.flags) {
+            fputs("  flags:    ", out);
+            print_flags_human(c.flags, out);
+            putc('\n', out);
+        }
+        fprintf(out, "  message:  %s\n", msg);
+        if (rc == IMAPERR_OK && r.text.len) {
+            txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
+            fprintf(out, "  server:   \"%.*s\"\n", (int)txtlen, txt);
+        }
+        if (r.repairs) {
+            unsigned bit;
+            int one = 1;
+            fputs("  repaired: ", out);
+            for (bit = 1; bit; bit <<= 1) {
+                const char *name = (r.repairs & bit) ? imaperr_repair_name(bit) : NULL;
+                if (name) {
+                    fprintf(out, "%s%s", one ? "" : ", ", name);
+                    one = 0;
+                }
+            }
+            putc('\n', out);
+        }
+        putc('\n', out);
+    }
+    return c.severity != IMAPERR_SEVERITY_INFO;
+}
+
+static void
+free_scratch(struct scratch *s)
+{
+    free(s->line.p);
+    free(s->text.p);
+    free(s->args.p);
+    free(s->msg.p);
+}
+
+static int
+usage(FILE *f, int rc)
+{
+    fputs("Usage: imaperr explain [--command CMD] [--lang LANG] [--json] [LINE...]\n"
+          "       imaperr scan [--lang LANG] [--json] [--all] [FILE...]\n"
+          "       imaperr codes [--json]\n"
+          "       imaperr --help | --version\n"
+          "\n"
+          "explain  Explain IMAP response lines given as arguments, or each line of\n"
+          "         standard input when none is given.\n"
+          "           --command CMD  the command the responses answer (LOGIN, SELECT, ...)\n"
+          "           --lang LANG    language of the messages (de, pt-BR, de_AT.UTF-8,\n"
+          "                          or an Accept-Language list); default: the locale\n"
+          "           --json         one JSON object per input line (JSON Lines)\n"
+          "scan     Read IMAP session logs (lines 'C: tag COMMAND ...' and 'S: ...';\n"
+          "         lines without a prefix count as server lines), match each response\n"
+          "         to its command, and explain those that need attention.\n"
+          "           --all          explain every server line\n"
+          "codes    List the response codes the library knows.\n"
+          "\n"
+          "Exit status: 0 when every line was read, 1 when a file could not be read,\n"
+          "2 on usage errors.\n", f);
+    return rc;
+}
+
+/* Parse the common options; returns the index of the first operand, or -1. */
+static int
+parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, int allow_all)
+{
+    int i;
+    for (i = start; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return i + 1;
+        if (a[0] != '-' || a[1] == '\0')
+            return i;
+        if (strcmp(a, "--json") == 0) {
+            o->json = 1;
+        } else if (allow_all && strcmp(a, "--all") == 0) {
+            o->all = 1;
+        } else if ((allow_command && strcmp(a, "--command") == 0) || strcmp(a, "--lang") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "imaperr: %s needs a value\n", a);
+                return -1;
+            }
+            if (strcmp(a, "--lang") == 0)
+                o->lang = argv[++i];
+            else
+                o->command = argv[++i];
+        } else if (allow_command && strncmp(a, "--command=", 10) == 0) {
+            o->command = a + 10;
+        } else if (strncmp(a, "--lang=", 7) == 0) {
+            o->lang = a + 7;
+        } else {
+            fprintf(stderr, "imaperr: unknown option '%s'\n", a);
+            return -1;
+        }
+    }
+    return i;
+}
+
+static int
+cmd_explain(int argc, char **argv)
+{
+    struct opts o = { NULL, NULL, 0, 0 };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    int i = parse_opts(argc, argv, 2, &o, 1, 0);
+    if (i < 0)
+        return usage(stderr, EXIT_USAGE);
+    if (i < argc) {
+        for (; i < argc; i++)
+            explain_line(argv[i], strlen(argv[i]), o.command, &o, NULL, 0, &s, stdout);
+    } else {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, stdin)) >= 0)
+            explain_line(line, (size_t)n, o.command, &o, NULL, 0, &s, stdout);
+        free(line);
+        if (ferror(stdin)) {
+            fprintf(stderr, "imaperr: reading standard input: %s\n", strerror(errno));
+            free_scratch(&s);
+            return 1;
+        }
+    }
+    free_scratch(&s);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* ---- scan: session logs ------------------------------------------------ */
+
+#define MAX_PENDING 64
+#define MAX_TAG 64
+#define MAX_CMD 64
+
+struct pending {
+    char tag[MAX_TAG + 1];
+    char cmd[MAX_CMD + 1];
+    int used;
+};
+
+struct session {
+    struct pending p[MAX_PENDING];
+    unsigned next;
+    char last_cmd[MAX_CMD + 1];
+};
+
+/* Remember "tag COMMAND ..." from a client line. */
+static void
+note_command(struct session *ss, const char *l, size_t n)
+{
+    size_t i = 0, t0, t1, c0, c1;
+    struct pending *p;
+    while (i < n && l[i] == ' ')
+        i++;
+    t0 = i;
+    while (i < n && l[i] != ' ')
+        i++;
+    t1 = i;
+    while (i < n && l[i] == ' ')
+        i++;
+    c0 = i;
+    while (i < n && l[i] != ' ' && l[i] != '\r' && l[i] != '\n')
+        i++;
+    /* keep "UID FETCH" together */
+    if (i - c0 == 3 && strncasecmp(l + c0, "UID", 3) == 0) {
+        while (i < n && l[i] == ' ')
+            i++;
+        while (i < n && l[i] != ' ' && l[i] != '\r' && l[i] != '\n')
+            i++;
+    }
+    c1 = i;
+    if (t1 == t0 || c1 == c0 || t1 - t0 > MAX_TAG || c1 - c0 > MAX_CMD)
+        return;
+    p = &ss->p[ss->next++ % MAX_PENDING];
+    memcpy(p->tag, l + t0, t1 - t0);
+    p->tag[t1 - t0] = '\0';
+    memcpy(p->cmd, l + c0, c1 - c0);
+    p->cmd[c1 - c0] = '\0';
+    for (i = 0; p->cmd[i]; i++)
+        if (p->cmd[i] >= 'a' && p->cmd[i] <= 'z')
+            p->cmd[i] = (char)(p->cmd[i] - 'a' + 'A');
+    p->used = 1;
+    memcpy(ss->last_cmd, p->cmd, c1 - c0 + 1);
+}
+
+/* The command a server line answers: by tag, or the last command sent
+ * for untagged lines. */
+static const char *
+command_for(struct session *ss, const char *l, size_t n, int *finished)
+{
+    size_t t = 0;
+    unsigned i;
+    *finished = 0;
+    while (t < n && l[t] != ' ')
+        t++;
+    if (t == 1 && (l[0] == '*' || l[0] == '+'))
+        return ss->last_cmd[0] ? ss->last_cmd : NULL;
+    for (i = 0; i < MAX_PENDING; i++) {
+        struct pending *p = &ss->p[i];
+        if (p->used && strlen(p->tag) == t && memcmp(p->tag, l, t) == 0) {
+            *finished = 1;
+            return p->cmd;
+        }
+    }
+    return NULL;
+}
+
+static int
+scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
+            unsigned long *total, unsigned long *attention)
+{
+    struct session ss;
+    char *line = NULL, where[4096];
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+
+    memset(&ss, 0, sizeof ss);
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        const char *l = line;
+        size_t len = (size_t)n;
+        int finished = 0;
+        const char *cmd;
+        lineno++;
+        if (len >= 2 && (l[0] == 'C' || l[0] == 'c') && l[1] == ':') {
+            l += 2;
+            len -= 2;
+            note_command(&ss, l, len);
+            continue;
+        }
+        if (len >= 2 && (l[0] == 'S' || l[0] == 's') && l[1] == ':') {
+            l += 2;
+            len -= 2;
+        }
+        while (len > 0 && *l == ' ') {
+            l++;
+            len--;
+        }
+        if (len == 0 || (len == 1 && *l == '\n') || (len == 2 && l[0] == '\r'))
+            continue;
+        if (l[0] == '#')
+            continue;
+        cmd = command_for(&ss, l, len, &finished);
+        {
+            char cmdcopy[MAX_CMD + 1];
+            int needs;
+            snprintf(cmdcopy, sizeof cmdcopy, "%s", cmd ? cmd : "");
+            (*total)++;
+            if (o->json || o->all) {
+                snprintf(where, sizeof where, "%s:%lu", name, lineno);
+                needs = explain_line(l, len, cmd ? cmdcopy : NULL, o, where, lineno, s, stdout);
+            } else {
+                /* explain only what needs attention */
+                imaperr_response r = IMAPERR_RESPONSE_INIT;
+                imaperr_classification c = IMAPERR_CLASSIFICATION_INIT;
+                int rc = imaperr_parse(l, len, &r);
+                if (rc == IMAPERR_OK)
+                    imaperr_classify(&r, cmd ? cmdcopy : NULL, 0, &c);
+                else
+                    imaperr_classify_parse_error(rc, &c);
+                needs = c.severity != IMAPERR_SEVERITY_INFO;
+                if (needs) {
+                    snprintf(where, sizeof where, "%s:%lu", name, lineno);
+                    explain_line(l, len, cmd ? cmdcopy : NULL, o, where, lineno, s, stdout);
+                }
+            }
+            if (needs)
+                (*attention)++;
+        }
+        if (finished) {
+            unsigned i;
+            size_t t = 0;
+            while (t < len && l[t] != ' ')
+                t++;
+            for (i = 0; i < MAX_PENDING; i++)
+                if (ss.p[i].used && strlen(ss.p[i].tag) == t && memcmp(ss.p[i].tag, l, t) == 0)
+                    ss.p[i].used = 0;
+        }
+    }
+    free(line);
+    return ferror(in) ? -1 : 0;
+}
+
+static int
+cmd_scan(int argc, char **argv)
+{
+    struct opts o = { NULL, NULL, 0, 0 };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    unsigned long total = 0, attention = 0;
+    int i = parse_opts(argc, argv, 2, &o, 0, 1), rc = 0;
+    if (i < 0)
+        return usage(stderr, EXIT_USAGE);
+    if (i >= argc) {
+        if (scan_stream(stdin, "-", &o, &s, &total, &attention) < 0)
+            rc = 1;
+    }
+    for (; i < argc; i++) {
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+        if (f == NULL) {
+            fprintf(stderr, "imaperr: %s: %s\n", argv[i], strerror(errno));
+            rc = 1;
+            continue;
+        }
+        if (scan_stream(f, argv[i], &o, &s, &total, &attention) < 0) {
+            fprintf(stderr, "imaperr: %s: read error\n", argv[i]);
+            rc = 1;
+        }
+        if (f != stdin)
+            fclose(f);
+    }
+    if (!o.json)
+        printf("%lu server responses, %lu need attention.\n", total, attention);
+    free_scratch(&s);
+    if (fflush(stdout) != 0)
+        rc = 1;
+    return rc;
+}
+
+/* ---- codes ------------------------------------------------------------- */
+
+static const char *
+meaning_str(const imaperr_status_meaning *m, char *buf, size_t cap)
+{
+    if (m->category < 0)
+        return "-";
+    snprintf(buf, cap, "%s%s/%s", m->weak ? "~" : "",
+             imaperr_category_name((imaperr_category)m->category),
+             imaperr_action_name((imaperr_action)m->action));
+    return buf;
+}
+
+static void
+json_meaning(FILE *f, int *first, const char *key, const imaperr_status_meaning *m)
+{
+    json_key(f, first, key);
+    if (m->category < 0) {
+        fputs("null", f);
+    } else {
+        int inner = 1;
+        putc('{', f);
+        json_member_cstr(f, &inner, "category", imaperr_category_name((imaperr_category)m->category));
+        json_member_cstr(f, &inner, "action", imaperr_action_name((imaperr_action)m->action));
+        json_member_bool(f, &inner, "weak", m->weak);
+        putc('}', f);
+    }
+}
+
+static int
+cmd_codes(int argc, char **argv)
+{
+    struct opts o = { NULL, NULL, 0, 0 };
+    size_t k, n = imaperr_code_count();
+    int i = parse_opts(argc, argv, 2, &o, 0, 0);
+    if (i < 0 || i < argc)
+        return usage(stderr, EXIT_USAGE);
+    if (!o.json)
+        printf("%-4s %-22s %-13s %-26s %-26s %s\n", "#", "CODE", "REGISTRATION", "WITH NO", "WITH OK",
+               "REFERENCE");
+    for (k = 0; k < n; k++) {
+        imaperr_code_info info = IMAPERR_CODE_INFO_INIT;
+        char b1[64], b2[64];
+        if (imaperr_code_info_get(imaperr_code_at(k), &info) != IMAPERR_OK)
+            continue;
+        if (o.json) {
+            int first = 1;
+            putc('{', stdout);
+            json_member_u64(stdout, &first, "number", (unsigned long long)info.code);
+            json_member_cstr(stdout, &first, "name", info.name);
+            json_member_cstr(stdout, &first, "reference", info.reference);
+            json_member_cstr(stdout, &first, "registration", info.registration);
+            json_member_cstr(stdout, &first, "args", info.args);
+            json_member_cstr(stdout, &first, "example", info.example);
+            json_meaning(stdout, &first, "no", &info.no);
+            json_meaning(stdout, &first, "ok", &info.ok);
+            json_meaning(stdout, &first, "bad", &info.bad);
+            json_meaning(stdout, &first, "bye", &info.bye);
+            json_member_bool(stdout, &first, "show_user", (info.flags & IMAPERR_FLAG_SHOW_USER) != 0);
+            json_member_cstr(stdout, &first, "message_key", info.message_key);
+            fputs("}\n", stdout);
+        } else {
+            printf("%-4d %-22s %-13s %-26s %-26s %s\n", (int)info.code, info.name, info.registration,
+                   meaning_str(&info.no, b1, sizeof b1), meaning_str(&info.ok, b2, sizeof b2),
+                   info.reference);
+        }
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc < 2)
+        return usage(stderr, EXIT_USAGE);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
+        return usage(stdout, 0);
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("imaperr (libimaperr) %s\n", imaperr_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "explain") == 0)
+        return cmd_explain(argc, argv);
+    if (strcmp(argv[1], "scan") == 0)
+        return cmd_scan(argc, argv);
+    if (strcmp(argv[1], "codes") == 0)
+        return cmd_codes(argc, argv);
+    fprintf(stderr, "imaperr: unknown command '%s'\n", argv[1]);
+    return usage(stderr, EXIT_USAGE);
+}
