@@ -358,13 +358,13 @@ cmd_explain(int argc, char **argv)
 struct pending {
     char tag[MAX_TAG + 1];
     char cmd[MAX_CMD + 1];
-    int used;
+    unsigned long seq; /* order sent; 0: slot free */
 };
 
 struct session {
     struct pending p[MAX_PENDING];
     unsigned next;
-    char last_cmd[MAX_CMD + 1];
+    unsigned long seq;
 };
 
 /* Remember "tag COMMAND ..." from a client line. */
@@ -402,30 +402,37 @@ note_command(struct session *ss, const char *l, size_t n)
     for (i = 0; p->cmd[i]; i++)
         if (p->cmd[i] >= 'a' && p->cmd[i] <= 'z')
             p->cmd[i] = (char)(p->cmd[i] - 'a' + 'A');
-    p->used = 1;
-    memcpy(ss->last_cmd, p->cmd, c1 - c0 + 1);
+    p->seq = ++ss->seq;
 }
 
-/* The command a server line answers: by tag, or the last command sent
- * for untagged lines. */
+/* The command a server line answers: the pending command with that tag,
+ * or, for untagged lines, the most recent command still waiting for its
+ * tagged answer (none: an unsolicited response). Sets *slot to the entry
+ * that the tagged answer completes, else -1. */
 static const char *
-command_for(struct session *ss, const char *l, size_t n, int *finished)
+command_for(struct session *ss, const char *l, size_t n, int *slot)
 {
     size_t t = 0;
     unsigned i;
-    *finished = 0;
+    struct pending *best = NULL;
+    *slot = -1;
     while (t < n && l[t] != ' ')
         t++;
-    if (t == 1 && (l[0] == '*' || l[0] == '+'))
-        return ss->last_cmd[0] ? ss->last_cmd : NULL;
+    if (t == 1 && (l[0] == '*' || l[0] == '+')) {
+        for (i = 0; i < MAX_PENDING; i++)
+            if (ss->p[i].seq && (best == NULL || ss->p[i].seq > best->seq))
+                best = &ss->p[i];
+        return best ? best->cmd : NULL;
+    }
     for (i = 0; i < MAX_PENDING; i++) {
         struct pending *p = &ss->p[i];
-        if (p->used && strlen(p->tag) == t && memcmp(p->tag, l, t) == 0) {
-            *finished = 1;
-            return p->cmd;
+        if (p->seq && strlen(p->tag) == t && memcmp(p->tag, l, t) == 0 &&
+            (best == NULL || p->seq > best->seq)) {
+            best = p;
+            *slot = (int)i;
         }
     }
-    return NULL;
+    return best ? best->cmd : NULL;
 }
 
 static int
@@ -442,7 +449,7 @@ scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
     while ((n = getline(&line, &cap, in)) >= 0) {
         const char *l = line;
         size_t len = (size_t)n;
-        int finished = 0;
+        int slot = -1;
         const char *cmd;
         lineno++;
         if (len >= 2 && (l[0] == 'C' || l[0] == 'c') && l[1] == ':') {
@@ -463,7 +470,7 @@ scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
             continue;
         if (l[0] == '#')
             continue;
-        cmd = command_for(&ss, l, len, &finished);
+        cmd = command_for(&ss, l, len, &slot);
         {
             char cmdcopy[MAX_CMD + 1];
             int needs;
@@ -490,15 +497,8 @@ scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
             if (needs)
                 (*attention)++;
         }
-        if (finished) {
-            unsigned i;
-            size_t t = 0;
-            while (t < len && l[t] != ' ')
-                t++;
-            for (i = 0; i < MAX_PENDING; i++)
-                if (ss.p[i].used && strlen(ss.p[i].tag) == t && memcmp(ss.p[i].tag, l, t) == 0)
-                    ss.p[i].used = 0;
-        }
+        if (slot >= 0)
+            ss.p[slot].seq = 0; /* the tagged answer completes the command */
     }
     free(line);
     return ferror(in) ? -1 : 0;

@@ -1,0 +1,54 @@
+#!/bin/sh
+# run-all.sh - the whole test suite, as README.md gives it and .ci/run runs it.
+#
+# Installs the Debian packages listed in debian-build-deps.txt that are
+# missing (when run as root on Debian), builds in the source tree with the
+# strict warning set, runs "make check" and "make distcheck", and ends with
+# a plain "N passed, N failed" line.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+for p in $(cat debian-build-deps.txt); do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        echo "Installing:$missing"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+    else
+        echo "Missing Debian packages:$missing (run as root to install them)" >&2
+        exit 1
+    fi
+fi
+
+# The development corpus lives beside the repository (../shared); the CLI
+# test reads it from here, also inside "make distcheck".
+if [ -z "${IMAPERR_CORPUS:-}" ] && [ -f ../shared/corpus/realworld-dev.tsv ]; then
+    IMAPERR_CORPUS="$(cd ../shared/corpus && pwd)/realworld-dev.tsv"
+    export IMAPERR_CORPUS
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+[ -x configure ] || ./autogen.sh
+./configure -q
+make -s -j"$jobs"
+
+log=$(mktemp)
+status=0
+make -j"$jobs" check 2>&1 | tee "$log" || status=1
+make -j"$jobs" distcheck >"$log.dist" 2>&1 || { status=1; tail -n 60 "$log.dist"; }
+grep -q "archives ready for distribution" "$log.dist" && echo "make distcheck: ok" || echo "make distcheck: FAILED"
+
+pass=$(sed -n 's/^# PASS: *//p' "$log" | head -n 1)
+fail=$(sed -n 's/^# FAIL: *//p' "$log" | head -n 1)
+xpass=$(sed -n 's/^# XPASS: *//p' "$log" | head -n 1)
+err=$(sed -n 's/^# ERROR: *//p' "$log" | head -n 1)
+skip=$(sed -n 's/^# SKIP: *//p' "$log" | head -n 1)
+fail=$(( ${fail:-0} + ${xpass:-0} + ${err:-0} ))
+[ "$fail" -eq 0 ] || status=1
+[ -n "$pass" ] || { status=1; pass=0; }
+rm -f "$log" "$log.dist"
+echo "${pass} passed, ${fail} failed, ${skip:-0} skipped"
+exit $status
