@@ -27,6 +27,8 @@ struct opts {
     const char *lang;
     int json;
     int all;
+    char chosen[32];  /* the negotiated catalog language */
+    int fallback;     /* 1 when --lang matched nothing shipped */
 };
 
 /* A growable scratch buffer for sanitised text. */
@@ -134,16 +136,12 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
     int rc = imaperr_parse(line, len, &r);
     const char *msg, *txt;
     size_t txtlen, clen;
-    char lang[32] = "en";
-    int fallback = 0;
 
     if (rc == IMAPERR_OK)
         imaperr_classify(&r, command, 0, &c);
     else
         imaperr_classify_parse_error(rc, &c);
     msg = message(&c, o->lang, &s->msg);
-    if (o->lang)
-        imaperr_negotiate_locale(o->lang, lang, sizeof lang, &fallback);
 
     if (len > 0 && line[len - 1] == '\n')
         len--;
@@ -206,9 +204,9 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
         json_member_cstr(out, &first, "source", imaperr_source_name(c.source));
         json_member_cstr(out, &first, "message_key", imaperr_message_key(&c));
         json_member_cstr(out, &first, "message", msg);
-        json_member_cstr(out, &first, "lang", lang);
+        json_member_cstr(out, &first, "lang", o->chosen);
         if (o->lang)
-            json_member_bool(out, &first, "lang_fallback", fallback);
+            json_member_bool(out, &first, "lang_fallback", o->fallback);
         print_repairs_json(r.repairs, out, &first);
         fputs("}\n", out);
     } else {
@@ -285,6 +283,16 @@ usage(FILE *f, int rc)
     return rc;
 }
 
+/* Decide the message language once per run. */
+static void
+negotiate(struct opts *o)
+{
+    strcpy(o->chosen, "en");
+    o->fallback = 0;
+    if (o->lang && imaperr_negotiate_locale(o->lang, o->chosen, sizeof o->chosen, &o->fallback) < 0)
+        strcpy(o->chosen, "en");
+}
+
 /* Parse the common options; returns the index of the first operand, or -1. */
 static int
 parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, int allow_all)
@@ -293,9 +301,9 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
     for (i = start; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0)
-            return i + 1;
+            break;
         if (a[0] != '-' || a[1] == '\0')
-            return i;
+            break;
         if (strcmp(a, "--json") == 0) {
             o->json = 1;
         } else if (allow_all && strcmp(a, "--all") == 0) {
@@ -318,13 +326,14 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
             return -1;
         }
     }
-    return i;
+    negotiate(o);
+    return i < argc && strcmp(argv[i], "--") == 0 ? i + 1 : i;
 }
 
 static int
 cmd_explain(int argc, char **argv)
 {
-    struct opts o = { NULL, NULL, 0, 0 };
+    struct opts o = { NULL, NULL, 0, 0, "en", 0 };
     struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     int i = parse_opts(argc, argv, 2, &o, 1, 0);
     if (i < 0)
@@ -507,7 +516,7 @@ scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
 static int
 cmd_scan(int argc, char **argv)
 {
-    struct opts o = { NULL, NULL, 0, 0 };
+    struct opts o = { NULL, NULL, 0, 0, "en", 0 };
     struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     unsigned long total = 0, attention = 0;
     int i = parse_opts(argc, argv, 2, &o, 0, 1), rc = 0;
@@ -571,7 +580,7 @@ json_meaning(FILE *f, int *first, const char *key, const imaperr_status_meaning 
 static int
 cmd_codes(int argc, char **argv)
 {
-    struct opts o = { NULL, NULL, 0, 0 };
+    struct opts o = { NULL, NULL, 0, 0, "en", 0 };
     size_t k, n = imaperr_code_count();
     int i = parse_opts(argc, argv, 2, &o, 0, 0);
     if (i < 0 || i < argc)
