@@ -82,7 +82,7 @@ message(const imaperr_classification *c, const char *lang, struct buf *b)
 }
 
 struct scratch {
-    struct buf line, text, args, msg;
+    struct buf line, text, args, msg, cmd;
 };
 
 static void
@@ -137,11 +137,16 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
     const char *msg, *txt;
     size_t txtlen, clen;
 
+    const char *cmd = NULL;
+    size_t cmdlen = 0;
+
     if (rc == IMAPERR_OK)
         imaperr_classify(&r, command, 0, &c);
     else
         imaperr_classify_parse_error(rc, &c);
     msg = message(&c, o->lang, &s->msg);
+    if (command) /* from the user or a log: shown only in its safe form */
+        cmd = clean(&s->cmd, command, strlen(command), &cmdlen);
 
     if (len > 0 && line[len - 1] == '\n')
         len--;
@@ -192,8 +197,8 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
         }
         txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
         json_member_str(out, &first, "text", r.text.ptr ? txt : NULL, txtlen);
-        if (command)
-            json_member_cstr(out, &first, "command", command);
+        if (cmd)
+            json_member_str(out, &first, "command", cmd, cmdlen);
         json_member_cstr(out, &first, "category", imaperr_category_name(c.category));
         json_member_cstr(out, &first, "action", imaperr_action_name(c.action));
         json_member_cstr(out, &first, "severity", imaperr_severity_name(c.severity));
@@ -216,8 +221,8 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
         fprintf(out, "%.*s\n", (int)clen, txt);
         if (rc != IMAPERR_OK)
             fprintf(out, "  error:    %s\n", imaperr_strerror(rc));
-        if (command)
-            fprintf(out, "  after:    %s\n", command);
+        if (cmd)
+            fprintf(out, "  after:    %.*s\n", (int)cmdlen, cmd);
         fprintf(out, "  category: %s (%s)   action: %s   source: %s\n",
                 imaperr_category_name(c.category), imaperr_severity_name(c.severity),
                 imaperr_action_name(c.action), imaperr_source_name(c.source));
@@ -256,6 +261,7 @@ free_scratch(struct scratch *s)
     free(s->text.p);
     free(s->args.p);
     free(s->msg.p);
+    free(s->cmd.p);
 }
 
 static int
@@ -277,6 +283,8 @@ usage(FILE *f, int rc)
           "         to its command, and explain those that need attention.\n"
           "           --all          explain every server line\n"
           "codes    List the response codes the library knows.\n"
+          "\n"
+          "A line that starts with '-' goes after '--': imaperr explain -- '-1 NO x'\n"
           "\n"
           "Exit status: 0 when every line was read, 1 when a file could not be read,\n"
           "2 on usage errors.\n", f);
@@ -334,7 +342,7 @@ static int
 cmd_explain(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     int i = parse_opts(argc, argv, 2, &o, 1, 0);
     if (i < 0)
         return usage(stderr, EXIT_USAGE);
@@ -517,7 +525,7 @@ static int
 cmd_scan(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     unsigned long total = 0, attention = 0;
     int i = parse_opts(argc, argv, 2, &o, 0, 1), rc = 0;
     if (i < 0)
