@@ -43,6 +43,7 @@ FILENAME ~ /vocabulary\.tsv$/ {
         cat_name[ncat] = $3
         cat_msg[ncat] = $4
         cat_desc[ncat] = $5
+        if ($3 in cat_num) die("duplicate category " $3)
         cat_num[$3] = ncat
         ncat++
     } else if ($1 == "action") {
@@ -52,6 +53,7 @@ FILENAME ~ /vocabulary\.tsv$/ {
         act_name[nact] = $3
         act_retry[nact] = ($4 == "yes")
         act_desc[nact] = $5
+        if ($3 in act_num) die("duplicate action " $3)
         act_num[$3] = nact
         nact++
     } else if ($1 == "argtype") {
@@ -62,6 +64,7 @@ FILENAME ~ /vocabulary\.tsv$/ {
         arg_presence[narg] = $3
         arg_check[narg] = $4
         arg_grammar[narg] = $5
+        if ($2 in arg_num) die("duplicate argtype " $2)
         arg_num[$2] = narg
         narg++
     } else if ($1 == "command") {
@@ -116,7 +119,7 @@ function cell(s, col,    parts, n, c) {
 
 FILENAME ~ /registry\.tsv$/ {
     if (NF != 13) die("registry rows have 13 columns, this one has " NF)
-    if ($1 !~ /^[0-9]+$/) die("NUMBER must be a number")
+    if ($1 !~ /^[0-9]+$/ || length($1) > 5 || ($1 + 0) > 65534) die("NUMBER must be a number from 0 to 65534")
     if (($1 + 0) in code_seen_num) die("duplicate number " $1)
     if ($2 in code_seen_name) die("duplicate name " $2)
     if ($2 !~ /^[A-Z][A-Z0-9-]*$/) die("NAME must be an upper-case atom")
@@ -130,7 +133,7 @@ FILENAME ~ /registry\.tsv$/ {
     if ($4 != "pseudo" && $13 == "-") die("EXAMPLE is required")
     if ($4 != "pseudo") {
         ex = $13
-        if (substr(ex, 1, length($2)) != $2) die("EXAMPLE must start with the code name")
+        if (ex != $2 && substr(ex, 1, length($2) + 1) != $2 " ") die("EXAMPLE must be the code name, or the name, a space and arguments")
         if (arg_presence[arg_num[$5]] == "none" && ex != $2) die("EXAMPLE has arguments the code does not take")
         if (arg_presence[arg_num[$5]] == "required" && ex == $2) die("EXAMPLE lacks the required arguments")
     }
