@@ -296,7 +296,8 @@ typedef struct imaperr_classification {
  *                 case-insensitively. Unknown names count as NULL.
  * @param options  IMAPERR_CLASSIFY_* bits, normally 0.
  * @param out      caller-allocated result (IMAPERR_CLASSIFICATION_INIT).
- * @return IMAPERR_OK or IMAPERR_E_INVALID.
+ * @return IMAPERR_OK, or IMAPERR_E_INVALID (a NULL pointer, or resp->size
+ *         or out->size smaller than this version's struct).
  *
  * Exactly one category and one action result. The registry table decides
  * per code and status; without a code, the status and command decide:
@@ -320,7 +321,8 @@ IMAPERR_API int imaperr_classify_parse_error(int rc, imaperr_classification *out
 
 /** The stable key of the message chosen for `c` ("quota-exceeded", ...),
  *  usable as an i18n key by applications with their own catalogs. Never
- *  NULL for a classification made by this library; NULL for NULL. */
+ *  NULL for a classification made by this library; NULL for NULL or a
+ *  struct whose size member is too small. */
 IMAPERR_API const char *imaperr_message_key(const imaperr_classification *c);
 
 /**
@@ -332,7 +334,8 @@ IMAPERR_API const char *imaperr_message_key(const imaperr_classification *c);
  *                request is negotiated against the shipped catalogs (see
  *                imaperr_negotiate_locale()); English is the fallback.
  * @return bytes needed, snprintf-style (see the top of this header), or
- *         IMAPERR_E_INVALID (c NULL, or buf NULL with cap > 0).
+ *         IMAPERR_E_INVALID (c NULL or c->size too small, or buf NULL with
+ *         cap > 0).
  * The sentence never contains the server's text; show that separately,
  * through imaperr_sanitize_text().
  */
@@ -345,7 +348,8 @@ IMAPERR_API int imaperr_message(const imaperr_classification *c, const char *loc
  * Writes the catalog's language ("de", "pt_BR", ... or "en" for the
  * built-in English) into buf, snprintf-style. *fallback (when not NULL) is
  * set to 1 when nothing matched and English was chosen, else 0. A NULL or
- * empty request gives "en" without fallback. Uses ICU's negotiation
+ * empty request gives "en" without fallback. Of an Accept-Language list
+ * longer than 255 bytes, the entries within the first 255 bytes are used. Uses ICU's negotiation
  * (uloc_acceptLanguage) against the list of languages built from
  * po/LINGUAS. Thread-safe.
  */

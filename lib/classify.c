@@ -93,7 +93,8 @@ imaperr_classify(const imaperr_response *resp, const char *command, unsigned opt
     int role;
 
     (void)options; /* IMAPERR_CLASSIFY_NO_HEURISTICS: nothing to switch off yet */
-    if (resp == NULL || out == NULL || out->size < sizeof(imaperr_classification))
+    if (resp == NULL || resp->size < sizeof(imaperr_response) || out == NULL ||
+        out->size < sizeof(imaperr_classification))
         return IMAPERR_E_INVALID;
 
     if (resp->kind != IMAPERR_KIND_STATUS) {

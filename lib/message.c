@@ -69,10 +69,20 @@ imaperr_negotiate_locale(const char *request, char *buf, size_t cap, int *fallba
      * (with ',' or ';') are read as Accept-Language. */
     len = strlen(request);
     if (len >= sizeof req) {
-        fb = 1;
-        goto done;
+        /* A long Accept-Language list: keep the entries that fit (they come
+         * first, as browsers list them by preference). */
+        const char *comma = NULL;
+        for (i = 0; i < sizeof req - 1; i++)
+            if (request[i] == ',')
+                comma = request + i;
+        if (comma == NULL) {
+            fb = 1;
+            goto done;
+        }
+        len = (size_t)(comma - request);
     }
-    memcpy(req, request, len + 1);
+    memcpy(req, request, len);
+    req[len] = '\0';
     if (!strpbrk(req, ",;")) {
         char *cut = strpbrk(req, ".@");
         if (cut)
@@ -108,7 +118,8 @@ done:
 const char *
 imaperr_message_key(const imaperr_classification *c)
 {
-    if (c == NULL || c->message >= imaperr__message_count)
+    if (c == NULL || c->size < sizeof(imaperr_classification) ||
+        c->message >= imaperr__message_count)
         return NULL;
     return imaperr__message_keys[c->message];
 }
@@ -118,7 +129,8 @@ imaperr_message(const imaperr_classification *c, const char *locale, char *buf, 
 {
     const char *text;
 
-    if (c == NULL || (buf == NULL && cap > 0) || c->message >= imaperr__message_count)
+    if (c == NULL || c->size < sizeof(imaperr_classification) || (buf == NULL && cap > 0) ||
+        c->message >= imaperr__message_count)
         return IMAPERR_E_INVALID;
     text = imaperr__messages[c->message];
     if (locale == NULL) {
