@@ -150,8 +150,9 @@ typedef enum imaperr_args_state {
 /** A "[" that did not form a valid response code was kept as text (an
  *  unclosed bracket, a code missing its required arguments). */
 #define IMAPERR_REPAIR_CODE_AS_TEXT       (1u << 7)
-/** The text holds control bytes (NUL, CR, ESC, ...) the grammar forbids.
- *  They stay in `text`; imaperr_sanitize_text() removes them for display. */
+/** The text or the code's arguments hold control bytes (NUL, CR, ESC, ...)
+ *  the grammar forbids. They stay in the slices; imaperr_sanitize_text()
+ *  removes them for display. */
 #define IMAPERR_REPAIR_CONTROL_IN_TEXT    (1u << 8)
 /** No space between "]" and the text ("[ALERT]Text"). */
 #define IMAPERR_REPAIR_NO_SPACE_AFTER_CODE (1u << 9)

@@ -228,7 +228,13 @@ parse_code(const char *s, size_t n, imaperr_response *r)
     if (s[i] == ' ') {
         size_t depth = 0;
         int inq = 0;
-        args_start = ++i;
+        ++i;
+        if (i < n && s[i] == ' ') {
+            tmp.repairs |= IMAPERR_REPAIR_EXTRA_SPACE;
+            while (i < n && s[i] == ' ')
+                i++;
+        }
+        args_start = i;
         for (; i < n; i++) {
             char c = s[i];
             if (inq) {
@@ -460,6 +466,8 @@ parse_line(const char *line, size_t n, imaperr_response *r)
         r->repairs |= IMAPERR_REPAIR_MISSING_TAG | IMAPERR_REPAIR_MISSING_TEXT;
         if (has_lower(line, tag_end))
             r->repairs |= IMAPERR_REPAIR_LOWERCASE_STATUS;
+        r->tag.ptr = line;
+        r->tag.len = 0;
         r->text.ptr = line + tag_end;
         return IMAPERR_OK;
     }
@@ -511,7 +519,9 @@ imaperr_parse(const char *line, size_t len, imaperr_response *out)
         return IMAPERR_E_INVALID;
     }
     rc = parse_line(line, len, &r);
-    if (rc != IMAPERR_OK) {
+    if (rc == IMAPERR_OK)
+        note_controls(&r, r.code_args.ptr, r.code_args.len);
+    else {
         memset(&r, 0, sizeof r);
         r.size = size;
     }
