@@ -3,8 +3,12 @@
 #
 # Installs the Debian packages listed in debian-build-deps.txt that are
 # missing (when run as root on Debian), builds in the source tree with the
-# strict warning set, runs "make check" and "make distcheck", and ends with
-# a plain "N passed, N failed" line.
+# strict warning set and runs:
+#   make check             every test
+#   make check-valgrind    the unit tests under valgrind memcheck
+#   make distcheck         the tarball builds and passes every test again,
+#                          this time with ASan + UBSan (--enable-sanitizers)
+# and ends with a plain "N passed, N failed" line for the first run.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -38,8 +42,18 @@ make -s -j"$jobs"
 log=$(mktemp)
 status=0
 make -j"$jobs" check 2>&1 | tee "$log" || status=1
-make -j"$jobs" distcheck >"$log.dist" 2>&1 || { status=1; tail -n 60 "$log.dist"; }
-grep -q "archives ready for distribution" "$log.dist" && echo "make distcheck: ok" || echo "make distcheck: FAILED"
+if make -s check-valgrind >"$log.vg" 2>&1; then
+    echo "make check-valgrind: ok"
+else
+    status=1; tail -n 40 "$log.vg"; echo "make check-valgrind: FAILED"
+fi
+make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-sanitizers >"$log.dist" 2>&1 ||
+    { status=1; tail -n 60 "$log.dist"; }
+if grep -q "archives ready for distribution" "$log.dist"; then
+    echo "make distcheck (ASan+UBSan): ok, $(sed -n 's/^# PASS: *//p' "$log.dist" | head -n 1) passed"
+else
+    status=1; echo "make distcheck (ASan+UBSan): FAILED"
+fi
 
 pass=$(sed -n 's/^# PASS: *//p' "$log" | head -n 1)
 fail=$(sed -n 's/^# FAIL: *//p' "$log" | head -n 1)
@@ -49,6 +63,6 @@ skip=$(sed -n 's/^# SKIP: *//p' "$log" | head -n 1)
 fail=$(( ${fail:-0} + ${xpass:-0} + ${err:-0} ))
 [ "$fail" -eq 0 ] || status=1
 [ -n "$pass" ] || { status=1; pass=0; }
-rm -f "$log" "$log.dist"
+rm -f "$log" "$log.dist" "$log.vg"
 echo "${pass} passed, ${fail} failed, ${skip:-0} skipped"
 exit $status

@@ -805,7 +805,10 @@ test_sanitize_snprintf(void **state)
     assert_int_equal(imaperr_sanitize_text(emoji, 8, NULL, 0), 8);
     assert_int_equal(imaperr_sanitize_text("\x1b[0m", 4, NULL, 0), 6);
     /* the full contract over every cap, mixed input */
-    free(sanitize("x\x1b[1m\xe6\x97\xa5\xe2\x80\xae\xff\xf0\x9f\x98\x80y", 19));
+    {
+        static const char mixed[] = "x\x1b[1m\xe6\x97\xa5\xe2\x80\xae\xff\xf0\x9f\x98\x80y";
+        free(sanitize(mixed, sizeof mixed - 1));
+    }
     /* NULL text */
     memset(buf, GUARD, sizeof buf);
     assert_int_equal(imaperr_sanitize_text(NULL, 0, buf, sizeof buf), 0);
