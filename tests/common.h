@@ -21,6 +21,21 @@ parse_str(const char *line, imaperr_response *r)
     return imaperr_parse(line, strlen(line), r);
 }
 
+/* Parse `line` (must succeed) and classify it for `command`. */
+static inline void
+classify_line(const char *line, const char *command, imaperr_classification *c)
+{
+    imaperr_response r;
+    imaperr_classification init = IMAPERR_CLASSIFICATION_INIT;
+    int rc = parse_str(line, &r);
+    if (rc != IMAPERR_OK)
+        fail_msg("parse of \"%s\" failed: %s", line, imaperr_rc_name(rc));
+    *c = init;
+    rc = imaperr_classify(&r, command, 0, c);
+    if (rc != IMAPERR_OK)
+        fail_msg("classify of \"%s\" failed: %d", line, rc);
+}
+
 /* Compare a slice with a NUL-terminated string. */
 #define assert_slice_equal(slice, str) do { \
         const imaperr_slice s_ = (slice); const char *e_ = (str); \

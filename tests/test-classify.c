@@ -68,20 +68,6 @@ nz(const char *s)
     return s ? s : "(null)";
 }
 
-/* Parse `line` (must succeed) and classify it for `command`. */
-static void
-classify_line(const char *line, const char *command, imaperr_classification *c)
-{
-    imaperr_response r;
-    imaperr_classification init = IMAPERR_CLASSIFICATION_INIT;
-    int rc = parse_str(line, &r);
-    if (rc != IMAPERR_OK)
-        fail_msg("parse of \"%s\" failed: %s", line, imaperr_rc_name(rc));
-    *c = init;
-    rc = imaperr_classify(&r, command, 0, c);
-    if (rc != IMAPERR_OK)
-        fail_msg("classify of \"%s\" failed: %d", line, rc);
-}
 
 #define CHECK(cond, ...) do { if (!(cond)) { \
             print_error("%s / command %s: ", k->line, nz(k->command)); \

@@ -185,17 +185,6 @@ check_snprintf(writer_fn fn, const void *ctx, const char *what)
 /* imaperr_message                                                            */
 /* ------------------------------------------------------------------------ */
 
-static void
-classify_line(const char *line, const char *command, imaperr_classification *c)
-{
-    imaperr_response r;
-    imaperr_classification init = IMAPERR_CLASSIFICATION_INIT;
-    int rc = parse_str(line, &r);
-    if (rc != IMAPERR_OK)
-        fail_msg("parse of \"%s\" failed: %d", line, rc);
-    *c = init;
-    assert_int_equal(imaperr_classify(&r, command, 0, c), IMAPERR_OK);
-}
 
 struct msg_ctx {
     const imaperr_classification *c;
