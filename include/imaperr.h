@@ -282,10 +282,23 @@ typedef struct imaperr_classification {
     imaperr_status status;
     /** Internal: which message explains this; see imaperr_message_key(). */
     unsigned message;
+    /** How sure the classification is, 0-100: 100 for a registered code,
+     *  lower for guesses from the status and command (IMAPERR_FLAG_UNCERTAIN)
+     *  or from a known server wording (source text-heuristic). */
+    unsigned confidence;
+    /** Hints the server gave in its text (0 or empty when absent):
+     *  a suggested wait before retrying, in milliseconds; */
+    uint64_t hint_backoff_ms;
+    /** a URL to show the user (a slice of the parsed line: it lives as long
+     *  as the line does); */
+    imaperr_slice hint_url;
+    /** the connection limit the server stated. */
+    unsigned hint_connection_limit;
 } imaperr_classification;
 
 #define IMAPERR_CLASSIFICATION_INIT { sizeof(imaperr_classification), IMAPERR_CAT_OK, IMAPERR_ACT_NONE, \
-        IMAPERR_SEVERITY_INFO, IMAPERR_SOURCE_NONE, 0, IMAPERR_CODE_NONE, IMAPERR_STATUS_NONE, 0 }
+        IMAPERR_SEVERITY_INFO, IMAPERR_SOURCE_NONE, 0, IMAPERR_CODE_NONE, IMAPERR_STATUS_NONE, 0, \
+        0, 0, { NULL, 0 }, 0 }
 
 /**
  * Classify a parsed response.

@@ -79,6 +79,7 @@ finish(const struct verdict *v, const imaperr_response *resp, unsigned extra_fla
         c.severity = IMAPERR_SEVERITY_ERROR;
     c.message = v->message >= 0 ? (unsigned)v->message
                                 : imaperr__categories[v->category].message;
+    c.confidence = (c.flags & IMAPERR_FLAG_UNCERTAIN) ? 50 : 100;
     memcpy(out, &c, sizeof c);
 }
 

@@ -919,10 +919,29 @@ test_message_keys(void **state)
 
 /* ------------------------------------------------------------------------ */
 
+static void
+test_confidence_and_hints(void **state)
+{
+    imaperr_classification c;
+    (void)state;
+    classify_line("a NO [OVERQUOTA] Quota exceeded", "APPEND", &c);
+    assert_int_equal(c.confidence, 100);
+    classify_line("a NO Login failed", "LOGIN", &c);
+    assert_true(c.flags & IMAPERR_FLAG_UNCERTAIN);
+    assert_true(c.confidence < 100);
+    classify_line("a OK done", NULL, &c);
+    assert_int_equal(c.confidence, 100);
+    /* no hints without a wording that carries them */
+    assert_int_equal(c.hint_backoff_ms, 0);
+    assert_null(c.hint_url.ptr);
+    assert_int_equal(c.hint_connection_limit, 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_confidence_and_hints),
         cmocka_unit_test(test_rfc5530_examples),
         cmocka_unit_test(test_rfc5530_all_codes_covered),
         cmocka_unit_test(test_more_codes),
