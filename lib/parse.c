@@ -27,26 +27,11 @@
 
 #include "internal.h"
 
-/* atom-specials: "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials
- * / resp-specials. ATOM-CHAR is any other CHAR (0x01-0x7f). */
-static int
-is_atom_char(unsigned char c)
-{
-    if (c <= 0x20 || c >= 0x7f)
-        return 0;
-    switch (c) {
-    case '(': case ')': case '{': case '%': case '*': case '"': case '\\': case ']':
-        return 0;
-    default:
-        return 1;
-    }
-}
-
 /* tag = 1*<any ASTRING-CHAR except "+">; ASTRING-CHAR = ATOM-CHAR / "]" */
 static int
 is_tag_char(unsigned char c)
 {
-    return c == ']' || (is_atom_char(c) && c != '+');
+    return c == ']' || (imaperr__is_atom_char(c) && c != '+');
 }
 
 static int
@@ -82,35 +67,6 @@ status_word(const char *s, size_t len)
         if (ascii_eq_nocase(s, len, words[i]))
             return (imaperr_status)(i + 1);
     return IMAPERR_STATUS_NONE;
-}
-
-/* Decode an unsigned decimal number filling the whole slice. Returns 1 and
- * *v when every byte is a digit and the value is within [1, max]; 0
- * otherwise. Linear in len, overflow-safe. */
-static int
-decode_number(const char *s, size_t len, uint64_t max, uint64_t *v)
-{
-    uint64_t acc = 0;
-    int over = 0;
-    size_t i;
-    if (len == 0)
-        return 0;
-    for (i = 0; i < len; i++) {
-        unsigned d;
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        d = (unsigned)(s[i] - '0');
-        if (!over) {
-            if (acc > (max - d) / 10)
-                over = 1;
-            else
-                acc = acc * 10 + d;
-        }
-    }
-    if (over || acc == 0)
-        return 0;
-    *v = acc;
-    return 1;
 }
 
 /* A balanced "( ... )" covering the whole slice, quotes respected. */
@@ -177,29 +133,28 @@ check_args(const struct imaperr__code_row *row, imaperr_response *r)
             size_t i;
             r->args_state = IMAPERR_ARGS_RAW;
             for (i = 0; i < n; i++)
-                if (a[i] != ' ' && !is_atom_char((unsigned char)a[i]))
+                if (a[i] != ' ' && !imaperr__is_atom_char((unsigned char)a[i]))
                     r->args_state = IMAPERR_ARGS_MALFORMED;
             if (r->args_state == IMAPERR_ARGS_RAW)
                 r->repairs |= IMAPERR_REPAIR_UNPARENTHESIZED_LIST;
         }
         break;
-    case IMAPERR__CHECK_NZ32:
-        r->args_state = decode_number(a, n, UINT32_MAX, &r->number)
-                            ? IMAPERR_ARGS_DECODED : IMAPERR_ARGS_MALFORMED;
-        break;
-    case IMAPERR__CHECK_MODSEQ:
-        r->args_state = decode_number(a, n, INT64_MAX, &r->number)
-                            ? IMAPERR_ARGS_DECODED : IMAPERR_ARGS_MALFORMED;
-        break;
-    case IMAPERR__CHECK_NZ32_OPT_UID: {
-        const char *sp = memchr(a, ' ', n);
-        size_t first = sp ? (size_t)(sp - a) : n;
-        int ok = decode_number(a, first, UINT32_MAX, &r->number);
-        if (ok && sp)
-            ok = decode_number(sp + 1, n - first - 1, UINT32_MAX, &r->number2);
-        r->args_state = ok ? IMAPERR_ARGS_DECODED : IMAPERR_ARGS_MALFORMED;
-        if (!ok)
-            r->number = r->number2 = 0;
+    case IMAPERR__CHECK_FULL: {
+        imaperr_args args;
+        unsigned k, nums = 0;
+        memset(&args, 0, sizeof args);
+        args.size = sizeof args;
+        r->args_state = (imaperr_args_state)imaperr__args_decode(row->argtype, a, n, &args);
+        if (r->args_state == IMAPERR_ARGS_DECODED) {
+            for (k = 0; k < args.nfields; k++) {
+                if (args.field[k].type != IMAPERR_FIELD_NUMBER || !args.field[k].present)
+                    continue;
+                if (nums++ == 0)
+                    r->number = args.field[k].number;
+                else
+                    r->number2 = args.field[k].number;
+            }
+        }
         break;
     }
     default:
@@ -220,7 +175,7 @@ parse_code(const char *s, size_t n, imaperr_response *r)
     size_t i = 1, name_end, args_start = 0, args_end = 0;
     imaperr_response tmp = *r;
 
-    while (i < n && is_atom_char((unsigned char)s[i]))
+    while (i < n && imaperr__is_atom_char((unsigned char)s[i]))
         i++;
     name_end = i;
     if (name_end == 1 || i >= n)
@@ -297,7 +252,7 @@ trailing_code(imaperr_response *r)
     if (n < 3 || t[n - 1] != ']')
         return;
     open = n - 1;
-    while (open > 0 && t[open - 1] != '[' && is_atom_char((unsigned char)t[open - 1]))
+    while (open > 0 && t[open - 1] != '[' && imaperr__is_atom_char((unsigned char)t[open - 1]))
         open--;
     if (open == 0 || t[open - 1] != '[' || open == n - 1)
         return;
