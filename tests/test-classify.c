@@ -11,6 +11,12 @@
  * RETRYABLE for retry-* and reconnect, PERMANENT iff the action is fail;
  * SHOW_USER for ALERT, WEBALERT, CONTACTADMIN; UNCERTAIN only when the
  * status and the command alone decided.
+ *
+ * Since the fallback on known server wordings (lib/wordings.tsv, issue 4)
+ * the default classification also reads the text: the cases whose text is
+ * a known wording expect source text-heuristic (marked "wording" below);
+ * the rules they used to show are kept by cases with neutral text.
+ * tests/test-wordings.c tests the fallback itself.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +155,7 @@ run_cases(const struct ccase *cases, size_t n)
 #define SRC_CODE   IMAPERR_SOURCE_CODE
 #define SRC_STATUS IMAPERR_SOURCE_STATUS
 #define SRC_NONE   IMAPERR_SOURCE_NONE
+#define SRC_TEXT   IMAPERR_SOURCE_TEXT_HEURISTIC
 
 /* ------------------------------------------------------------------------ */
 /* RFC 5530 section 3: every example server line, with its C: command        */
@@ -348,14 +355,20 @@ static const struct ccase bye_cases[] = {
     { "LOGOUT", "a1 BYE Logging out",
       NULL, S_BYE, IMAPERR_CAT_OK, IMAPERR_ACT_NONE, INFO, SRC_STATUS, 0, 0 },
     /* any other BYE: the connection is closing */
-    { NULL, "* BYE Autologout; idle for too long",
+    { NULL, "* BYE Closing the connection",
       NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_STATUS, 0, 0 },
-    { "FETCH 1:* (FLAGS)", "* BYE Server shutting down",
+    { "FETCH 1:* (FLAGS)", "* BYE Going away",
       NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_STATUS, 0, 0 },
     { "LOGIN fred foo", "* BYE Too many bad commands",
       NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_STATUS, 0, 0 },
+    /* wording: RFC 3501's autologout is a connection matter (reconnect
+     * now); Dovecot's shutdown is a temporary server condition (back off) */
+    { NULL, "* BYE Autologout; idle for too long",
+      NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_TEXT, 0, 0 },
+    { "FETCH 1:* (FLAGS)", "* BYE Server shutting down",
+      NULL, S_BYE, IMAPERR_CAT_TRANSIENT, IMAPERR_ACT_RECONNECT, ERR, SRC_TEXT, 0, 0 },
     { NULL, "a1 BYE Server shutting down",
-      NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_STATUS, 0, 0 },
+      NULL, S_BYE, IMAPERR_CAT_TRANSIENT, IMAPERR_ACT_RECONNECT, ERR, SRC_TEXT, 0, 0 },
     { "NOOP", "* BYE",
       NULL, S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, SRC_STATUS, 0, 0 },
 };
@@ -369,19 +382,29 @@ test_bye(void **state)
 
 static const struct ccase no_without_code[] = {
     /* to LOGIN / AUTHENTICATE: most likely credentials, but only a guess */
-    { "LOGIN", "a NO Login failed",
+    { "LOGIN", "a NO Sorry",
       NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_STATUS, 0, 1 },
-    { "AUTHENTICATE PLAIN", "a NO Authentication failed",
+    { "AUTHENTICATE PLAIN", "a NO Nope",
       NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_STATUS, 0, 1 },
-    { "login", "a NO LOGIN failed",
+    { "login", "a NO Not today",
       NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_STATUS, 0, 1 },
     { "Login \"fred\" \"foo\"", "a NO [ALERT-NOT-A-CODE-WITHOUT-CLOSE x",
       NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_STATUS, 0, 1 },
+    /* wording: the words say it; no longer a guess from the command */
+    { "LOGIN", "a NO Login failed",
+      NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_TEXT, 0, 0 },
+    { "AUTHENTICATE PLAIN", "a NO Authentication failed",
+      NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_TEXT, 0, 0 },
+    { "login", "a NO LOGIN failed",
+      NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_TEXT, 0, 0 },
     { "authenticate XOAUTH2", "a NO Invalid credentials",
-      NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_STATUS, 0, 1 },
+      NULL, S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_REAUTHENTICATE, ERR, SRC_TEXT, 0, 0 },
     /* to SELECT / EXAMINE: most likely a missing mailbox */
-    { "SELECT Foo", "a NO Mailbox doesn't exist: Foo",
+    { "SELECT Foo", "a NO Cannot open Foo",
       NULL, S_NO, IMAPERR_CAT_NONEXISTENT, IMAPERR_ACT_FAIL, ERR, SRC_STATUS, 0, 1 },
+    /* wording: Dovecot's "doesn't exist" */
+    { "SELECT Foo", "a NO Mailbox doesn't exist: Foo",
+      NULL, S_NO, IMAPERR_CAT_NONEXISTENT, IMAPERR_ACT_FAIL, ERR, SRC_TEXT, 0, 0 },
     { "EXAMINE Foo", "a NO No such mailbox",
       NULL, S_NO, IMAPERR_CAT_NONEXISTENT, IMAPERR_ACT_FAIL, ERR, SRC_STATUS, 0, 1 },
     { "select", "a NO select failed",
@@ -528,8 +551,12 @@ static const struct ccase alert_cases[] = {
     { "AUTHENTICATE XOAUTH2", "a NO [ALERT] Application-specific password required",
       "ALERT", S_NO, IMAPERR_CAT_CREDENTIAL, ANY, ERR, ANY, 1, ANY },
     /* nothing else known: alert / user-action */
-    { NULL, "a NO [ALERT] Please log in via your web browser",
+    { NULL, "a NO [ALERT] Please read this",
       "ALERT", S_NO, IMAPERR_CAT_ALERT, IMAPERR_ACT_USER_ACTION, ERR, SRC_CODE, 1, 0 },
+    /* wording: Gmail's web-login demand is a credential problem even when
+     * the command is not known */
+    { NULL, "a NO [ALERT] Please log in via your web browser",
+      "ALERT", S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_USER_ACTION, ERR, SRC_TEXT, 1, 0 },
     { "FETCH 1 BODY[]", "a NO [ALERT] Something is wrong",
       "ALERT", S_NO, IMAPERR_CAT_ALERT, IMAPERR_ACT_USER_ACTION, ERR, SRC_CODE, 1, 0 },
     /* the command tells the cause: SELECT -> nonexistent (a guess) */
@@ -538,8 +565,11 @@ static const struct ccase alert_cases[] = {
     /* the status tells the cause */
     { NULL, "a BAD [ALERT] Command syntax error",
       "ALERT", S_BAD, IMAPERR_CAT_CLIENT_BUG, IMAPERR_ACT_FAIL, ERR, ANY, 1, ANY },
-    { NULL, "* BYE [ALERT] Server shutting down for maintenance",
+    { NULL, "* BYE [ALERT] Closing for maintenance",
       "ALERT", S_BYE, IMAPERR_CAT_CONNECTION, IMAPERR_ACT_RECONNECT, ERR, ANY, 1, ANY },
+    /* wording: a shutdown (Dovecot's words), flag kept */
+    { NULL, "* BYE [ALERT] Server shutting down for maintenance",
+      "ALERT", S_BYE, IMAPERR_CAT_TRANSIENT, IMAPERR_ACT_RECONNECT, ERR, SRC_TEXT, 1, 0 },
     /* OK [ALERT]: text for the user, the command worked */
     { NULL, "* OK [ALERT] System shutdown in 10 minutes",
       "ALERT", S_OK, IMAPERR_CAT_ALERT, IMAPERR_ACT_NONE, WARN, SRC_CODE, 1, 0 },
@@ -550,8 +580,11 @@ static const struct ccase alert_cases[] = {
     /* WEBALERT, similarly */
     { "LOGIN", "a NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required",
       "WEBALERT", S_NO, IMAPERR_CAT_CREDENTIAL, ANY, ERR, ANY, 1, ANY },
-    { NULL, "a NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required",
+    { NULL, "a NO [WEBALERT https://example.com/account] Please read this",
       "WEBALERT", S_NO, IMAPERR_CAT_ALERT, IMAPERR_ACT_USER_ACTION, ERR, SRC_CODE, 1, 0 },
+    /* wording: Gmail's "Web login required" */
+    { NULL, "a NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required",
+      "WEBALERT", S_NO, IMAPERR_CAT_CREDENTIAL, IMAPERR_ACT_USER_ACTION, ERR, SRC_TEXT, 1, 0 },
     { NULL, "* OK [WEBALERT https://example.com/notice] Please review your account",
       "WEBALERT", S_OK, IMAPERR_CAT_ALERT, IMAPERR_ACT_NONE, WARN, SRC_CODE, 1, 0 },
     /* CONTACTADMIN is strong: alert / user-action even to LOGIN */
@@ -898,7 +931,9 @@ test_message_keys(void **state)
     expect_key("* 3 EXISTS", NULL, "cat-ok");
     expect_key("+ go ahead", NULL, "cat-ok");
     /* ALERT demoted to a flag: the cause's message */
-    expect_key("a NO [ALERT] Please log in via your web browser", "LOGIN", "cat-credential");
+    expect_key("a NO [ALERT] Sorry", "LOGIN", "cat-credential");
+    /* ... or the wording's (lib/wordings.tsv): Gmail's web login */
+    expect_key("a NO [ALERT] Please log in via your web browser", "LOGIN", "webalert");
     /* code-specific messages */
     expect_key("a NO [OVERQUOTA] Quota exceeded", "APPEND", "quota-exceeded");
     expect_key("n1 NO [OVERQUOTA] Sorry", "uid copy 1:* oldmail", "quota-exceeded");
@@ -926,9 +961,14 @@ test_confidence_and_hints(void **state)
     (void)state;
     classify_line("a NO [OVERQUOTA] Quota exceeded", "APPEND", &c);
     assert_int_equal(c.confidence, 100);
-    classify_line("a NO Login failed", "LOGIN", &c);
+    classify_line("a NO Sorry", "LOGIN", &c);
     assert_true(c.flags & IMAPERR_FLAG_UNCERTAIN);
     assert_true(c.confidence < 100);
+    /* a known wording: its row's confidence, below 100, not UNCERTAIN */
+    classify_line("a NO Login failed", "LOGIN", &c);
+    assert_int_equal(c.source, IMAPERR_SOURCE_TEXT_HEURISTIC);
+    assert_false(c.flags & IMAPERR_FLAG_UNCERTAIN);
+    assert_true(c.confidence > 0 && c.confidence < 100);
     classify_line("a OK done", NULL, &c);
     assert_int_equal(c.confidence, 100);
     /* no hints without a wording that carries them */

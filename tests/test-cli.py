@@ -9,11 +9,17 @@ Checks:
   1. explain --json over every line of the development corpus: one JSON
      object per line with the contract members; arguments == stdin.
   2. lines with a registered code: category/action/source as
-     lib/registry.tsv says (computed here from the table), no --command.
-  3. with --command (from the corpus command column): the documented rules
-     for responses without a code (LOGIN/AUTHENTICATE, SELECT/EXAMINE,
-     LOGOUT).
-  4. agreement with the corpus's own category column (informational).
+     lib/registry.tsv says (computed here from the table), no --command,
+     with --no-heuristics (the table alone).
+  3. with --command (from the corpus command column) and --no-heuristics:
+     the documented rules for responses without a code (LOGIN/AUTHENTICATE,
+     SELECT/EXAMINE, LOGOUT).
+  3b. the wording fallback (lib/wordings.tsv) on top: it changes only lines
+     it marks text-heuristic, with a row ID from the table and a confidence
+     below 100; the hints the corpus lines carry are read.
+  4. agreement with the corpus's own category column, printed with and
+     without --command; with --command it must be at least 90%, and every
+     line it gets wrong must be a listed exception (CORPUS_EXCEPTIONS).
   5. contract details: exit statuses, usage errors, malformed and hostile
      input, line endings, a 1 MiB line, 20000 lines.
   6. human output.
@@ -59,6 +65,25 @@ CORPUS_CATEGORY_MAP = {
     "alert-info": "alert",
     "other": "unknown",
 }
+
+# Corpus lines whose truth is ambiguous or that no evidence-based wording
+# covers: (start of the line, reason). The agreement check (--command)
+# fails on any other disagreement, and below AGREEMENT_MIN.
+AGREEMENT_MIN = 90.0
+CORPUS_EXCEPTIONS = [
+    (b"1 NO [AUTHENTICATIONFAILED] Authentication Failed",
+     "iCloud: the registered code says credential; the thread found an authorization problem "
+     "(AUTHENTICATE PLAIN refused where LOGIN with the same app password works). The code wins."),
+    (b"a1 NO [TRYCREATE] APPEND error finding folder",
+     "Kopano sent TRYCREATE although the folder existed (one thread); a registered code wins and "
+     "one report is no evidence that Kopano always misuses it."),
+    (b"a1 NO [UNAVAILABLE] UID FETCH Server error - Please try again later",
+     "Yahoo: the thread blamed bulk traffic (throttled), the code and the words say a temporary "
+     "failure (transient); both mean retry-backoff."),
+    (b"OOOK2 BAD invalid command",
+     "an unknown server rejects ID although it advertises it: 'invalid command' to BAD is a client "
+     "error everywhere else; no evidence for a server-specific row."),
+]
 
 # Command roles as documented (imaperr.h, lib/vocabulary.tsv).
 ROLE_OF = {"LOGIN": "auth", "AUTHENTICATE": "auth", "SELECT": "select",
@@ -200,7 +225,22 @@ def contract_problems(o):
         p.append("source %r" % (o.get("source"),))
     if not (isinstance(o.get("message"), str) and o["message"].strip()):
         p.append("message %r empty or not a string" % (o.get("message"),))
-    for k in ("text", "tag", "code", "args_raw", "message", "command"):
+    conf = o.get("confidence")
+    if not (isinstance(conf, int) and not isinstance(conf, bool) and 0 <= conf <= 100):
+        p.append("confidence %r not a number 0-100" % (conf,))
+    w = o.get("wording", "missing")
+    if w == "missing" or not (w is None or (isinstance(w, str) and w)):
+        p.append("wording %r not a row ID or null" % (w,))
+    if (o.get("source") == "text-heuristic") != isinstance(w, str):
+        p.append("wording %r does not fit source %r" % (w, o.get("source")))
+    for k in ("hint_backoff_ms", "hint_connection_limit"):
+        v = o.get(k, "missing")
+        if not (v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0)):
+            p.append("%s %r not a positive number or null" % (k, v))
+    u = o.get("hint_url", "missing")
+    if not (u is None or (isinstance(u, str) and re.match(r"(?i)https?://\S", u))):
+        p.append("hint_url %r not an http(s) address or null" % (u,))
+    for k in ("text", "tag", "code", "args_raw", "message", "command", "hint_url"):
         v = o.get(k)
         if isinstance(v, str) and CONTROL_RE.search(v):
             p.append("member %s holds a control character: %r" % (k, v[:80]))
@@ -227,6 +267,17 @@ def load_registry():
                    "example": c[12]}
             rows.append(row)
     return [r for r in rows if r["status"] != "pseudo"]
+
+
+def load_wording_ids():
+    path = os.path.join(SRCDIR, "lib", "wordings.tsv")
+    ids = {}
+    with open(path, encoding="utf-8") as f:
+        for ln in f:
+            c = ln.rstrip("\n").split("\t")
+            if c and c[0] == "wording" and len(c) >= 13:
+                ids[c[1]] = {"category": c[7], "action": c[8], "confidence": int(c[11])}
+    return ids
 
 
 def parse_cell(cell, default_action):
@@ -357,14 +408,18 @@ def corpus_checks(registry):
     names = ["explain --json over every corpus line on stdin: one JSON object per line, exit 0",
              "every corpus object has the contract members with valid values",
              "corpus lines as arguments give the same objects as on stdin",
-             "lines with a registered code: category as lib/registry.tsv says (no --command)",
-             "lines with a registered code: action and source as lib/registry.tsv says (no --command)",
-             "--command: every corpus line with --command classified as documented",
+             "lines with a registered code: category as lib/registry.tsv says (no --command, --no-heuristics)",
+             "lines with a registered code: action and source as lib/registry.tsv says (no --command, --no-heuristics)",
+             "--command --no-heuristics: every corpus line classified as documented",
              "--command: NO without code to LOGIN/AUTHENTICATE is credential, uncertain",
              "--command: NO without code to SELECT/EXAMINE is nonexistent, uncertain",
              "--command: BYE to LOGOUT is ok",
              "--command: weak code (NO [ALERT]) to LOGIN is credential, show_user kept",
-             "--command: the object echoes the command"]
+             "--command: the object echoes the command",
+             "the wording fallback changes only the lines it marks text-heuristic, with a row of lib/wordings.tsv",
+             "--no-heuristics: no object says text-heuristic or carries a text hint",
+             "hints read from the corpus: backoff (Microsoft 365), connection limit (Dovecot), URL (Gmail, Mail.ru)",
+             "corpus agreement with --command >= %.0f%%; every disagreement is a listed exception" % AGREEMENT_MIN]
     if path is None:
         for n in names:
             tap.skip(n, "corpus not found: " + ", ".join(tried))
@@ -401,9 +456,17 @@ def corpus_checks(registry):
                         % (r["fileline"], short(r["line"]), json.dumps(a)[:300], json.dumps(b)[:300]))
     tap.ok(not diag, names[2], diag)
 
+    # the table and the status rules alone
+    rc, out, err = run(["explain", "--json", "--no-heuristics"], b"\n".join(lines) + b"\n")
+    objs_nh, probs_nh = json_lines(out)
+    if rc != 0 or probs_nh or len(objs_nh) != len(lines):
+        comment("explain --no-heuristics: %s; %d objects for %d lines %s"
+                % (rc_text(rc, err), len(objs_nh), len(lines), probs_nh[:3]))
+        objs_nh = (objs_nh + [None] * len(lines))[:len(lines)]
+
     # 2. registered codes, no --command
     dcat, dact, ncoded = [], [], 0
-    for r, o in zip(rows, objs):
+    for r, o in zip(rows, objs_nh):
         if not o or o.get("code") not in reg_by_name or o.get("status") is None:
             continue
         ncoded += 1
@@ -423,16 +486,20 @@ def corpus_checks(registry):
     for i, r in enumerate(rows):
         groups.setdefault(command_word(r["command"]), []).append(i)
     with_cmd = [None] * len(rows)
+    with_cmd_h = [None] * len(rows)
     run_diag = []
     for cmd, idxs in sorted(groups.items(), key=lambda kv: (kv[0] is not None, kv[0] or "")):
-        args = ["explain", "--json"] + (["--command", cmd] if cmd else [])
-        rc, out, err = run(args, b"".join(lines[i] + b"\n" for i in idxs))
-        gobjs, gprobs = json_lines(out)
-        if rc != 0 or gprobs or len(gobjs) != len(idxs):
-            run_diag.append("explain --command %r: %s; %d objects for %d lines %s"
-                            % (cmd, rc_text(rc, err), len(gobjs), len(idxs), gprobs[:3]))
-        for i, o in zip(idxs, gobjs):
-            with_cmd[i] = (cmd, o)
+        for heur, dest in ((False, with_cmd), (True, with_cmd_h)):
+            args = ["explain", "--json"] + (["--command", cmd] if cmd else [])
+            if not heur:
+                args.append("--no-heuristics")
+            rc, out, err = run(args, b"".join(lines[i] + b"\n" for i in idxs))
+            gobjs, gprobs = json_lines(out)
+            if rc != 0 or gprobs or len(gobjs) != len(idxs):
+                run_diag.append("explain %s: %s; %d objects for %d lines %s"
+                                % (" ".join(args[1:]), rc_text(rc, err), len(gobjs), len(idxs), gprobs[:3]))
+            for i, o in zip(idxs, gobjs):
+                dest[i] = (cmd, o)
     d_all, d_auth, d_sel, d_logout, d_weak, d_echo = (list(run_diag) for _ in range(6))
     n_auth = n_sel = n_logout = n_weak = 0
     for i, r in enumerate(rows):
@@ -473,7 +540,59 @@ def corpus_checks(registry):
     tap.ok(not d_weak and n_weak > 0, names[9] + " (%d lines)" % n_weak, d_weak)
     tap.ok(not d_echo, names[10], d_echo)
 
-    # 4. agreement with the corpus's category column (informational)
+    # 3b. the wording fallback on top of the table and the status rules
+    wids = load_wording_ids()
+    diag = []
+    for i, r in enumerate(rows):
+        if with_cmd[i] is None or with_cmd_h[i] is None or with_cmd[i][1] is None or with_cmd_h[i][1] is None:
+            diag.append("corpus line %d: no object" % r["fileline"])
+            continue
+        cmd, off = with_cmd[i]
+        on = with_cmd_h[i][1]
+        where = "corpus line %d %r (--command %s)" % (r["fileline"], short(r["line"], 70), cmd)
+        if on.get("source") == "text-heuristic":
+            row = wids.get(on.get("wording"))
+            if row is None:
+                diag.append("%s: wording %r is not a row of lib/wordings.tsv" % (where, on.get("wording")))
+            elif on.get("category") != row["category"] or on.get("confidence") != row["confidence"]:
+                diag.append("%s: %s (confidence %r), row %s says %s (%d)"
+                            % (where, on.get("category"), on.get("confidence"), on.get("wording"),
+                               row["category"], row["confidence"]))
+        else:
+            for k in ("category", "action", "source", "severity", "uncertain", "message_key"):
+                if on.get(k) != off.get(k):
+                    diag.append("%s: %s %r with the fallback, %r without, but source is %r"
+                                % (where, k, on.get(k), off.get(k), on.get("source")))
+    tap.ok(not diag and bool(wids), names[11], diag)
+
+    diag = []
+    for r, o in zip(rows, objs_nh):
+        if o is None:
+            continue
+        if o.get("source") == "text-heuristic" or o.get("wording") is not None or \
+                o.get("hint_backoff_ms") is not None or o.get("hint_connection_limit") is not None:
+            diag.append("corpus line %d %r: %s" % (r["fileline"], short(r["line"]), json.dumps(o)[:300]))
+    tap.ok(not diag, names[12], diag)
+
+    want_hints = [(b"a1 BAD Request is throttled. Suggested Backoff Time: 89117", "hint_backoff_ms", 89117),
+                  (b"1069 NO Request is throttled. Suggested Backoff Time: 299609", "hint_backoff_ms", 299609),
+                  (b"RUBY0001 NO [UNAVAILABLE] Maximum number of connections", "hint_connection_limit", 30),
+                  (b"a1 NO [ALERT] Application-specific password required", "hint_url",
+                   "https://support.google.com/accounts/answer/185833"),
+                  (b"2 NO [ALERT] Please log in via your web browser", "hint_url",
+                   "http://support.google.com/mail/accounts/bin/answer.py?answer=78754"),
+                  (b"a1 NO NEOBHODIM parol prilozheniya", "hint_url",
+                   "https://help.mail.ru/mail/security/protection/external")]
+    diag = []
+    for prefix, key, want in want_hints:
+        found = [w[1] for r, w in zip(rows, with_cmd_h) if r["line"].startswith(prefix) and w and w[1]]
+        if not found:
+            diag.append("no corpus line starts with %r" % prefix)
+        elif found[0].get(key) != want:
+            diag.append("%r: %s %r, expected %r" % (prefix, key, found[0].get(key), want))
+    tap.ok(not diag, names[13], diag)
+
+    # 4. agreement with the corpus's category column
     def agreement(pairs, label, show):
         agree, total, dis = 0, 0, []
         for r, o in pairs:
@@ -484,17 +603,35 @@ def corpus_checks(registry):
             if o.get("category") == want:
                 agree += 1
             else:
-                dis.append("  line %d: %s -> tool %s (%s), corpus %s [command: %s]"
-                           % (r["fileline"], short(r["line"], 90), o.get("category"),
-                              o.get("source"), want, r["command"]))
+                dis.append((r, "  line %d: %s -> tool %s (%s), corpus %s [command: %s]"
+                            % (r["fileline"], short(r["line"], 90), o.get("category"),
+                               o.get("source"), want, r["command"])))
         pct = 100.0 * agree / total if total else 0.0
         comment("corpus agreement %s: %d of %d lines (%.1f%%)" % (label, agree, total, pct))
         if show:
             comment("lines where the tool disagrees with the corpus (%s):" % label)
-            for d in dis:
+            for _, d in dis:
                 comment(d)
+        return pct, dis
+    agreement([(r, o) for r, o in zip(rows, objs_nh)], "without --command, --no-heuristics", False)
+    agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd)], "with --command, --no-heuristics", False)
     agreement(list(zip(rows, objs)), "without --command", False)
-    agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd)], "with --command", True)
+    pct, dis = agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd_h)], "with --command", True)
+    diag = []
+    listed = set()
+    for r, d in dis:
+        exc = [e for e in CORPUS_EXCEPTIONS if r["line"].startswith(e[0])]
+        if exc:
+            listed.add(exc[0][0])
+            comment("%s -- listed exception: %s" % (d.strip(), exc[0][1]))
+        else:
+            diag.append("not a listed exception:" + d)
+    for e in CORPUS_EXCEPTIONS:
+        if e[0] not in listed:
+            comment("listed exception now agrees (remove it from CORPUS_EXCEPTIONS): %r" % e[0])
+    if pct < AGREEMENT_MIN:
+        diag.insert(0, "agreement %.1f%% is below %.0f%%" % (pct, AGREEMENT_MIN))
+    tap.ok(not diag, names[14] + " (%.1f%%)" % pct, diag)
 
 
 def contract_checks():
@@ -504,7 +641,8 @@ def contract_checks():
                        (["explain", "--json", "--command"], "explain --command without value"),
                        ([], "no subcommand"),
                        (["frobnicate"], "unknown subcommand frobnicate"),
-                       (["codes", "extra"], "codes with an operand")):
+                       (["codes", "extra"], "codes with an operand"),
+                       (["codes", "--no-heuristics"], "codes --no-heuristics (explain and scan only)")):
         rc, out, err = run(args, b"a1 OK x\n")
         tap.ok(rc == 2 and out == b"" and err.strip() != b"",
                "usage error exits 2, says why on stderr, nothing on stdout: %s" % desc,
