@@ -1,27 +1,14 @@
 /* message.c - user-facing messages: gettext lookup, locale negotiation
- * (ICU) and safe display of server text. */
+ * (ICU, in i18n.c) and safe display of server text. */
 #include <config.h>
 
 #include <libintl.h>
-#include <pthread.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
-#include <unicode/uenum.h>
-#include <unicode/uloc.h>
 
 #include "internal.h"
-
-/* ---- gettext binding: once per process, never setlocale/textdomain ---- */
-
-static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
-
-static void
-bind_domain(void)
-{
-    bindtextdomain(PACKAGE, LOCALEDIR);
-    bind_textdomain_codeset(PACKAGE, "UTF-8");
-}
+#include "i18n.h"
 
 /* ---- snprintf-style output, cut at a UTF-8 boundary ------------------- */
 
@@ -50,64 +37,16 @@ ret_len(size_t n)
 int
 imaperr_negotiate_locale(const char *request, char *buf, size_t cap, int *fallback)
 {
-    const char *avail[64];
-    char req[256], result[ULOC_FULLNAME_CAPACITY];
-    UAcceptResult outcome = ULOC_ACCEPT_FAILED;
-    UErrorCode ec = U_ZERO_ERROR;
-    UEnumeration *en;
-    size_t i, n = 0, len;
-    const char *chosen = "en";
-    int fb = 0;
+    const char *chosen;
+    unsigned lang = 0;
+    int fb = 0, rc;
 
     if (buf == NULL && cap > 0)
         return IMAPERR_E_INVALID;
-    if (request == NULL || request[0] == '\0' || strcmp(request, "C") == 0 ||
-        strcmp(request, "POSIX") == 0 || strncmp(request, "C.", 2) == 0)
-        goto done;
-
-    /* A POSIX locale ("de_AT.UTF-8@euro") becomes a tag ("de-AT"); lists
-     * (with ',' or ';') are read as Accept-Language. */
-    len = strlen(request);
-    if (len >= sizeof req) {
-        /* A long Accept-Language list: keep the entries that fit (they come
-         * first, as browsers list them by preference). */
-        const char *comma = NULL;
-        for (i = 0; i < sizeof req - 1; i++)
-            if (request[i] == ',')
-                comma = request + i;
-        if (comma == NULL) {
-            fb = 1;
-            goto done;
-        }
-        len = (size_t)(comma - request);
-    }
-    memcpy(req, request, len);
-    req[len] = '\0';
-    if (!strpbrk(req, ",;")) {
-        char *cut = strpbrk(req, ".@");
-        if (cut)
-            *cut = '\0';
-        for (i = 0; req[i]; i++)
-            if (req[i] == '_')
-                req[i] = '-';
-    }
-
-    avail[n++] = "en";
-    for (i = 0; i < imaperr__linguas_count && n < sizeof avail / sizeof avail[0]; i++)
-        avail[n++] = imaperr__linguas[i];
-    en = uenum_openCharStringsEnumeration(avail, (int32_t)n, &ec);
-    if (U_FAILURE(ec))
-        return IMAPERR_E_INTERNAL;
-    uloc_acceptLanguageFromHTTP(result, (int32_t)sizeof result, &outcome, req, en, &ec);
-    uenum_close(en);
-    if (U_FAILURE(ec) || outcome == ULOC_ACCEPT_FAILED || result[0] == '\0') {
-        fb = 1;
-    } else {
-        for (i = 0; i < n; i++)
-            if (strcmp(result, avail[i]) == 0)
-                chosen = avail[i];
-    }
-done:
+    rc = imaperr__negotiate(request, &lang, &fb);
+    if (rc < 0)
+        return rc;
+    chosen = imaperr__lang_name(lang);
     if (fallback)
         *fallback = fb;
     return ret_len(imaperr__copy_out(chosen, strlen(chosen), buf, cap));
@@ -135,17 +74,24 @@ imaperr_message(const imaperr_classification *c, const char *locale, char *buf, 
     text = imaperr__messages[c->message];
     if (locale == NULL) {
         /* The process's message locale, as gettext reads it. */
-        pthread_once(&bind_once, bind_domain);
+        imaperr__bind_domain();
         text = dgettext(PACKAGE, text);
     } else {
-        char lang[32];
+        /* An explicit request: our own catalog reader (no installed system
+         * locale needed, $LANGUAGE does not interfere). */
+        unsigned lang = 0;
         int fb = 0;
-        int rc = imaperr_negotiate_locale(locale, lang, sizeof lang, &fb);
+        int rc = imaperr__negotiate(locale, &lang, &fb);
         if (rc < 0)
             return rc;
-        /* This version ships no translated catalogs (po/LINGUAS is empty), so
-         * every negotiation ends in the built-in English source text. */
+        if (lang > 0) {
+            const imaperr__catalog *cat = imaperr__lang_catalog(lang);
+            if (cat != NULL)
+                text = imaperr__catalog_gettext(cat, text);
+        }
     }
+    if (text == NULL || text[0] == '\0')
+        text = imaperr__messages[c->message];
     return ret_len(imaperr__copy_out(text, strlen(text), buf, cap));
 }
 
@@ -154,8 +100,8 @@ imaperr_message(const imaperr_classification *c, const char *locale, char *buf, 
 /* Decode one UTF-8 sequence at s (n > 0 bytes). Returns its length and the
  * code point, or length 1 and -1 for an invalid byte (overlong forms,
  * surrogates and values past U+10FFFF are invalid). */
-static size_t
-utf8_next(const unsigned char *s, size_t n, int32_t *cp)
+size_t
+imaperr__utf8_next(const unsigned char *s, size_t n, int32_t *cp)
 {
     unsigned char c = s[0];
     size_t len, i;
@@ -224,7 +170,7 @@ imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
         unsigned char enc[4];
         int32_t cp;
         size_t k;
-        i += utf8_next(s + i, len - i, &cp);
+        i += imaperr__utf8_next(s + i, len - i, &cp);
         cp = display_cp(cp);
         if (cp < 0)
             continue;
