@@ -12,7 +12,7 @@ BEGIN {
     FS = "\t"
     if (out != "header" && out != "data" && out != "doc")
         die("set -v out=header|data|doc")
-    ncat = 0; nact = 0; narg = 0; ncmd = 0; nmsg = 0; ncode = 0
+    ncat = 0; nact = 0; narg = 0; ncmd = 0; nmsg = 0; ncode = 0; nfield = 0
 }
 
 function die(msg) {
@@ -57,13 +57,18 @@ FILENAME ~ /vocabulary\.tsv$/ {
         act_num[$3] = nact
         nact++
     } else if ($1 == "argtype") {
-        if (NF != 5) die("argtype rows have 5 columns")
+        if (NF != 6) die("argtype rows have 6 columns")
         if ($3 != "none" && $3 != "required" && $3 != "optional") die("bad PRESENCE " $3)
-        if ($4 !~ /^(none|raw|paren|nz32|modseq|nz32-opt-uid|eventlist)$/) die("bad CHECK " $4)
+        if ($4 !~ /^(none|raw|paren|full|eventlist)$/) die("bad CHECK " $4)
+        if (($3 == "none") != ($6 == "-")) die("FIELDS must be '-' exactly when PRESENCE is none")
         arg_name[narg] = $2
         arg_presence[narg] = $3
         arg_check[narg] = $4
         arg_grammar[narg] = $5
+        arg_first[narg] = nfield
+        arg_recipe[narg] = $6
+        if ($6 != "-") fields($6)
+        arg_nfields[narg] = nfield - arg_first[narg]
         if ($2 in arg_num) die("duplicate argtype " $2)
         arg_num[$2] = narg
         narg++
@@ -81,15 +86,82 @@ FILENAME ~ /vocabulary\.tsv$/ {
     next
 }
 
+# FIELDS recipe of an argtype row -> field specs
+function fields(recipe,    items, n, i, it, name, type, opt, words, depth, named, optional_seen, numbered) {
+    n = split(recipe, items, " ")
+    depth = 0; named = 0; optional_seen = 0
+    for (i = 1; i <= n; i++) {
+        it = items[i]
+        if (it == "(" || it == "(?") {
+            if (depth) die("nested groups are not supported")
+            depth = 1
+            fs_name[nfield] = ""; fs_type[nfield] = (it == "(") ? "OPEN" : "OPEN_OPT"
+            fs_opt[nfield] = (it == "(?"); fs_words[nfield] = ""
+            if (it == "(?") optional_seen = 1
+            else if (optional_seen) die("a required group after an optional field")
+            nfield++
+            continue
+        }
+        if (it == ")") {
+            if (!depth) die("')' without '('")
+            depth = 0
+            fs_name[nfield] = ""; fs_type[nfield] = "CLOSE"; fs_opt[nfield] = 0; fs_words[nfield] = ""
+            nfield++
+            continue
+        }
+        if (split(it, nt, ":") != 2 || nt[1] !~ /^[a-z][a-z]*$/) die("bad field " it)
+        name = nt[1]; type = nt[2]; opt = 0; words = ""
+        if (type ~ /\?$/) { opt = 1; type = substr(type, 1, length(type) - 1) }
+        if (type ~ /^(word|wordnum)\(.*\)$/) {
+            words = type
+            sub(/^[a-z]*\(/, "", words); sub(/\)$/, "", words)
+            if (words !~ /^[A-Z][A-Z0-9-]*[#.]?(\|[A-Z][A-Z0-9-]*[#.]?)*$/) die("bad word list " words)
+            sub(/\(.*$/, "", type)
+        }
+        if (type !~ /^(nz32|num32|modseq|nnumber|uidset|seqset|astring|quoted|nstring|filtername|url-imap|url-web|text|atoms|flags|charsets|events|objectid|word|wordnum)$/)
+            die("unknown field type " type)
+        if (opt) optional_seen = 1
+        else if (optional_seen && !depth) die("a required field after an optional one")
+        fs_name[nfield] = name; fs_type[nfield] = ident(type); fs_opt[nfield] = opt; fs_words[nfield] = words
+        nfield++
+        named++
+    }
+    if (depth) die("'(' without ')'")
+    if (named > 4) die("at most 4 named fields")
+}
+
 # ---- messages.tsv ---------------------------------------------------------
+# The placeholders of a message, as a sorted signature ("1,2"); dies on any
+# printf directive other than %N$s (N = 1..9) and on gaps in the numbering.
+function placeholders(text,    t, seen, n, sig, k, d) {
+    t = text
+    while ((k = index(t, "%")) > 0) {
+        d = substr(t, k, 4)
+        if (d !~ /^%[1-9]\$s$/) die("only positional %N$s placeholders are allowed: " text)
+        seen[substr(d, 2, 1)] = 1
+        t = substr(t, k + 4)
+    }
+    sig = ""
+    for (n = 1; n <= 9; n++) {
+        if (n in seen) sig = sig (sig == "" ? "" : ",") n
+        else { for (k = n + 1; k <= 9; k++) if (k in seen) die("placeholders must be numbered from 1 without gaps: " text); break }
+    }
+    return sig
+}
+
 FILENAME ~ /messages\.tsv$/ {
-    if (NF != 3) die("message rows have 3 columns")
+    if (NF != 4) die("message rows have 4 columns")
     if ($1 in msg_num) die("duplicate message key " $1)
     if ($1 !~ /^[a-z][a-z0-9-]*$/) die("message keys are lower-case words with dashes")
-    if (index($2, "%") > 0) die("messages take no printf directives in this version")
     msg_key[nmsg] = $1
     msg_text[nmsg] = $2
     msg_note[nmsg] = $3
+    msg_plural[nmsg] = $4 == "-" ? "" : $4
+    msg_args[nmsg] = placeholders($2)
+    if ($4 != "-" && placeholders($4) != msg_args[nmsg]) die("the plural form must use the same placeholders")
+    if (($1 ~ /-count$/) != ($4 != "-")) die("a key ends in -count exactly when the row has a plural form")
+    if ($1 ~ /-(mailbox|retry|url|count)$/ && msg_args[nmsg] != "1") die("a -" substr($1, match($1, /[a-z]*$/)) " variant takes exactly %1$s")
+    if ($1 ~ /-amount$/ && msg_args[nmsg] != "1,2") die("an -amount variant takes %1$s and %2$s")
     msg_num[$1] = nmsg
     nmsg++
     next
@@ -191,6 +263,7 @@ END {
         if (!(cat_msg[i] in msg_num)) { print "gen-registry.awk: category " cat_name[i] ": unknown message key " cat_msg[i] > "/dev/stderr"; exit 1 }
     if (!(0 in code_seen_num) || !(1 in code_seen_num)) { print "gen-registry.awk: rows 0 (NONE) and 1 (UNKNOWN) are required" > "/dev/stderr"; exit 1 }
     if (!("parse-error" in msg_num)) { print "gen-registry.awk: message key parse-error is required" > "/dev/stderr"; exit 1 }
+    if (!("server-said" in msg_num)) { print "gen-registry.awk: message key server-said is required" > "/dev/stderr"; exit 1 }
 
     if (out == "header") emit_header()
     else if (out == "data") emit_data()
@@ -238,18 +311,32 @@ function emit_data(    i, j, k, t, n, order, nm) {
     print "#include \"internal.h\""
     print ""
     print "#define N_(s) s"
+    print "#define NN_(s, p) s"
     print ""
     printf("const char *const imaperr__messages[%d] = {\n", nmsg)
     for (i = 0; i < nmsg; i++) {
         printf("    /* TRANSLATORS: %s (key: %s) */\n", msg_note[i], msg_key[i])
-        printf("    N_(%s),\n", cstr(msg_text[i]))
+        if (msg_args[i] != "") print "    /* xgettext:c-format */"
+        if (msg_plural[i] != "")
+            printf("    NN_(%s,\n        %s),\n", cstr(msg_text[i]), cstr(msg_plural[i]))
+        else
+            printf("    N_(%s),\n", cstr(msg_text[i]))
     }
     print "};"
+    printf("/* English plural forms (NULL: the message has none) */\n")
+    printf("const char *const imaperr__messages_plural[%d] = {\n", nmsg)
+    for (i = 0; i < nmsg; i++) printf("    %s,\n", msg_plural[i] == "" ? "0" : cstr(msg_plural[i]))
+    print "};"
+    printf("/* number of %%N$s placeholders of each message */\n")
+    printf("const unsigned char imaperr__message_nargs[%d] = {", nmsg)
+    for (i = 0; i < nmsg; i++) printf("%s%d", i ? ", " : " ", msg_args[i] == "" ? 0 : split(msg_args[i], tmpa, ","))
+    print " };"
     printf("const char *const imaperr__message_keys[%d] = {\n", nmsg)
     for (i = 0; i < nmsg; i++) printf("    %s,\n", cstr(msg_key[i]))
     print "};"
     printf("const unsigned imaperr__message_count = %d;\n", nmsg)
-    printf("const unsigned imaperr__message_parse_error = %d;\n\n", msg_num["parse-error"])
+    printf("const unsigned imaperr__message_parse_error = %d;\n", msg_num["parse-error"])
+    printf("const unsigned imaperr__message_server_said = %d;\n\n", msg_num["server-said"])
 
     printf("const struct imaperr__category_row imaperr__categories[%d] = {\n", ncat)
     for (i = 0; i < ncat; i++) printf("    { %s, %d },\n", cstr(cat_name[i]), msg_num[cat_msg[i]])
@@ -261,10 +348,16 @@ function emit_data(    i, j, k, t, n, order, nm) {
     print "};"
     printf("const unsigned imaperr__action_count = %d;\n\n", nact)
 
+    printf("const struct imaperr__field_spec imaperr__field_specs[%d] = {\n", nfield > 0 ? nfield : 1)
+    for (i = 0; i < nfield; i++)
+        printf("    { %s, IMAPERR__FT_%s, %d, %s },\n", fs_name[i] == "" ? "0" : cstr(fs_name[i]),
+               fs_type[i], fs_opt[i], fs_words[i] == "" ? "0" : cstr(fs_words[i]))
+    if (nfield == 0) print "    { 0, 0, 0, 0 },"
+    print "};"
     printf("const struct imaperr__argtype_row imaperr__argtypes[%d] = {\n", narg)
     for (i = 0; i < narg; i++)
-        printf("    { %s, IMAPERR__PRESENCE_%s, IMAPERR__CHECK_%s, %s },\n", cstr(arg_name[i]),
-               ident(arg_presence[i]), ident(arg_check[i]), cstr(arg_grammar[i]))
+        printf("    { %s, IMAPERR__PRESENCE_%s, IMAPERR__CHECK_%s, %s, %d, %d },\n", cstr(arg_name[i]),
+               ident(arg_presence[i]), ident(arg_check[i]), cstr(arg_grammar[i]), arg_first[i], arg_nfields[i])
     print "};"
     print ""
 
@@ -316,7 +409,7 @@ function emit_data(    i, j, k, t, n, order, nm) {
     printf("const unsigned imaperr__code_name_count = %d;\n", n)
 }
 
-function emit_doc(    i, n) {
+function emit_doc(    i, n, recipe) {
     print "<!-- GENERATED by lib/gen-registry.awk from lib/registry.tsv. Do not edit. -->"
     print "# IMAP response codes known to libimaperr"
     print ""
@@ -324,15 +417,21 @@ function emit_doc(    i, n) {
     print "the meaning with each status (PREAUTH reads the OK column); `-` means the status"
     print "and the failed command decide (see `imaperr_classify()` in `include/imaperr.h`);"
     print "\"weak\" means the cell applies only when the status and command tell nothing more."
+    print "\"Decoded fields\" is the recipe `imaperr_args_decode()` follows (`lib/vocabulary.tsv`):"
+    print "`name:type`, `?` for optional fields; the names are the keys of `imaperr explain --json`'s"
+    print "`args` object and of `imaperr_args_field()`."
     print ""
-    print "| # | Code | Reference | Registration | Arguments | with NO | with OK | with BAD | with BYE | Show | Example |"
-    print "|---|---|---|---|---|---|---|---|---|---|---|"
+    print "| # | Code | Reference | Registration | Arguments | Decoded fields | with NO | with OK | with BAD | with BYE | Show | Example |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|---|"
     n = 0
     for (i = 0; i < ncode; i++) {
         if (code_reg[i] == "pseudo") continue
         n++
-        printf("| %d | %s | %s | %s | `%s` | %s | %s | %s | %s | %s | `[%s]` |\n", code_n[i], code_name[i],
-               code_ref[i], code_reg[i], arg_grammar[code_arg[i]], cell_doc(code_no[i], i),
+        recipe = arg_recipe[code_arg[i]]
+        gsub(/\|/, "\\|", recipe)
+        printf("| %d | %s | %s | %s | `%s` | %s | %s | %s | %s | %s | %s | `[%s]` |\n", code_n[i], code_name[i],
+               code_ref[i], code_reg[i], arg_grammar[code_arg[i]], recipe == "-" ? "" : "`" recipe "`",
+               cell_doc(code_no[i], i),
                cell_doc(code_ok[i], i), cell_doc(code_bad[i], i), cell_doc(code_bye[i], i),
                code_show[i] ? "yes" : "", code_ex[i])
     }

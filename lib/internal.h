@@ -7,6 +7,21 @@
 
 /* Internal symbols use the imaperr__ prefix; the version script hides them. */
 
+/* ATOM-CHAR: any CHAR except atom-specials: "(" ")" "{" SP CTL "%" "*" DQUOTE
+ * "\" "]" (RFC 3501 section 9). */
+static inline int
+imaperr__is_atom_char(unsigned char c)
+{
+    if (c <= 0x20 || c >= 0x7f)
+        return 0;
+    switch (c) {
+    case '(': case ')': case '{': case '%': case '*': case '"': case '\\': case ']':
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 enum imaperr__presence {
     IMAPERR__PRESENCE_NONE,
     IMAPERR__PRESENCE_REQUIRED,
@@ -17,10 +32,27 @@ enum imaperr__check {
     IMAPERR__CHECK_NONE,
     IMAPERR__CHECK_RAW,
     IMAPERR__CHECK_PAREN,
-    IMAPERR__CHECK_NZ32,
-    IMAPERR__CHECK_MODSEQ,
-    IMAPERR__CHECK_NZ32_OPT_UID,
+    IMAPERR__CHECK_FULL,
     IMAPERR__CHECK_EVENTLIST
+};
+
+/* Field types of the FIELDS recipes in lib/vocabulary.tsv. */
+enum imaperr__field_type {
+    IMAPERR__FT_NZ32 = 1, IMAPERR__FT_NUM32, IMAPERR__FT_MODSEQ, IMAPERR__FT_NNUMBER,
+    IMAPERR__FT_UIDSET, IMAPERR__FT_SEQSET,
+    IMAPERR__FT_ASTRING, IMAPERR__FT_QUOTED, IMAPERR__FT_NSTRING,
+    IMAPERR__FT_URL_IMAP, IMAPERR__FT_URL_WEB, IMAPERR__FT_TEXT,
+    IMAPERR__FT_ATOMS, IMAPERR__FT_FLAGS, IMAPERR__FT_CHARSETS, IMAPERR__FT_EVENTS,
+    IMAPERR__FT_OBJECTID, IMAPERR__FT_WORD, IMAPERR__FT_WORDNUM,
+    IMAPERR__FT_OPEN, IMAPERR__FT_OPEN_OPT, IMAPERR__FT_CLOSE,
+    IMAPERR__FT_FILTERNAME
+};
+
+struct imaperr__field_spec {
+    const char *name;        /* NULL for group tokens */
+    unsigned char type;      /* enum imaperr__field_type */
+    unsigned char optional;
+    const char *words;       /* "A|B#|C" for word/wordnum, else NULL */
 };
 
 enum imaperr__role {
@@ -68,6 +100,8 @@ struct imaperr__argtype_row {
     unsigned char presence;
     unsigned char check;
     const char *grammar;
+    unsigned short first_field;  /* index into imaperr__field_specs */
+    unsigned char nfields;
 };
 struct imaperr__command_row { const char *name; unsigned char role; };
 struct imaperr__name_row { const char *name; unsigned short code; };
@@ -75,13 +109,17 @@ struct imaperr__name_row { const char *name; unsigned short code; };
 /* Generated tables (registry-data.c). */
 extern const char *const imaperr__messages[];
 extern const char *const imaperr__message_keys[];
+extern const char *const imaperr__messages_plural[];
+extern const unsigned char imaperr__message_nargs[];
 extern const unsigned imaperr__message_count;
 extern const unsigned imaperr__message_parse_error;
+extern const unsigned imaperr__message_server_said;
 extern const struct imaperr__category_row imaperr__categories[];
 extern const unsigned imaperr__category_count;
 extern const struct imaperr__action_row imaperr__actions[];
 extern const unsigned imaperr__action_count;
 extern const struct imaperr__argtype_row imaperr__argtypes[];
+extern const struct imaperr__field_spec imaperr__field_specs[];
 extern const struct imaperr__command_row imaperr__commands[];
 extern const unsigned imaperr__command_count;
 extern const struct imaperr__code_row imaperr__codes[];
@@ -98,6 +136,14 @@ extern const unsigned imaperr__linguas_count;
 /* registry.c */
 const struct imaperr__code_row *imaperr__code_row(imaperr_code code);
 int imaperr__command_role(const char *command);
+
+/* args.c: decode the arguments `a` (n bytes) of a code with argument type
+ * `argtype` into out (whose size member is set). Returns the state. */
+int imaperr__args_decode(unsigned argtype, const char *a, size_t n, imaperr_args *out);
+
+/* message.c: decode one UTF-8 sequence at s (n > 0 bytes): its length, and
+ * the code point in *cp, or -1 (length 1) for an invalid byte. */
+size_t imaperr__utf8_next(const unsigned char *s, size_t n, int32_t *cp);
 
 /* util.c: snprintf-style copy of a UTF-8 string, cut at a character
  * boundary. Returns strlen(src). */

@@ -148,13 +148,26 @@ done
         next
     }
     file == 3 { keys[++nkeys] = $1; next }
-    END { for (i = 1; i <= nkeys; i++) print keys[i] "\t" (keys[i] in used ? "table" : "-") }
+    END {
+        for (i = 1; i <= nkeys; i++) {
+            k = keys[i]
+            base = k
+            # a variant (-mailbox, -retry, -url, -amount, -count) is used when
+            # its base key is
+            if (sub(/-(mailbox|retry|url|amount|count)$/, "", base) && (base in used))
+                print k "\tvariant"
+            else
+                print k "\t" (k in used ? "table" : "-")
+        }
+    }
 ' "$voc" "$reg" "$msg" >"$tmp/keys" || not_ok "reading the message keys"
 [ -s "$tmp/keys" ] || not_ok "messages.tsv has keys"
 tab=$(printf '\t')
 while IFS=$tab read -r key where; do
     if [ "$where" = table ]; then
         ok "message key $key is used by the tables"
+    elif [ "$where" = variant ]; then
+        ok "message key $key is a variant of a key the tables use"
     elif grep -q "\"$key\"" "$gen"; then
         ok "message key $key is used by the generator"
     else
@@ -163,8 +176,8 @@ while IFS=$tab read -r key where; do
 done <"$tmp/keys"
 
 # ---------------------------------------------------------------------------
-# 4. Every English message is in registry-data.c, wrapped in N_( ) for
-#    xgettext, escaped as a C string.
+# 4. Every English message is in registry-data.c, wrapped in N_( ) (NN_( )
+#    for messages with a plural form) for xgettext, escaped as a C string.
 data=$top_srcdir/lib/registry-data.c
 "$AWK" '
     BEGIN { FS = "\t" }
@@ -178,7 +191,11 @@ data=$top_srcdir/lib/registry-data.c
             c = substr($2, i, 1)
             s = s ((c == "\\" || c == "\"") ? "\\" c : c)
         }
-        want = "    N_(\"" s "\"),"
+        if ($4 == "-" || $4 == "") {
+            want = "    N_(\"" s "\"),"
+        } else {
+            want = "    NN_(\"" s "\","
+        }
         print $1 "\t" (want in have ? "yes" : "no")
     }
 ' "$data" "$msg" >"$tmp/msgids" || not_ok "reading registry-data.c"

@@ -1,8 +1,9 @@
 /* imaperr - explain IMAP server responses from the command line.
  *
- *   imaperr explain [--command CMD] [--lang LANG] [--json] [LINE...]
- *   imaperr scan [--lang LANG] [--json] [--all] [FILE...]
+ *   imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics] [LINE...]
+ *   imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [FILE...]
  *   imaperr codes [--json]
+ *   imaperr advise [--command CMD] [--attempt N] [--seed S] [--json] ... (tools/advise.c)
  *
  * The contract of `explain` (DESIGN.md) is relied on by scripts and tests:
  * one JSON object per input line with --json, exit 0 when every line was
@@ -16,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "imaperr.h"
 #include "json.h"
+#include "cmd-advise.h"
 
 #define EXIT_USAGE 2
 
@@ -30,6 +33,9 @@ struct opts {
     char chosen[32];  /* the negotiated catalog language */
     int fallback;     /* 1 when --lang matched nothing shipped */
 };
+
+/* IMAPERR_CLASSIFY_* options for every line (--no-heuristics). */
+static unsigned classify_options;
 
 /* A growable scratch buffer for sanitised text. */
 struct buf {
@@ -67,22 +73,106 @@ clean(struct buf *b, const char *s, size_t n, size_t *len)
     return b->p;
 }
 
-static const char *
-message(const imaperr_classification *c, const char *lang, struct buf *b)
+/* The mailbox a command names, for messages such as "The folder “Drafts”
+ * does not exist": the destination of COPY/MOVE, the new name of RENAME,
+ * else the first argument of the commands that take a mailbox. Quoted
+ * strings are unquoted; literals are not followed. Returns 0 when none. */
+static int
+command_mailbox(const char *command, char *out, size_t cap, size_t *len)
 {
-    int need = imaperr_message(c, lang, b->p, b->cap);
+    static const char *const first_arg[] = {
+        "SELECT", "EXAMINE", "CREATE", "DELETE", "SUBSCRIBE", "UNSUBSCRIBE", "STATUS",
+        "APPEND", "GETQUOTAROOT", "MYRIGHTS", "GETACL", "SETACL", "DELETEACL", "LISTRIGHTS",
+    };
+    const char *p = command, *w;
+    size_t wl, i, o = 0;
+    int which = 0;   /* 1: first argument, 2: second, 3: last */
+
+    while (*p == ' ')
+        p++;
+    w = p;
+    while (*p && *p != ' ')
+        p++;
+    wl = (size_t)(p - w);
+    if (wl == 3 && strncasecmp(w, "UID", 3) == 0) {
+        while (*p == ' ')
+            p++;
+        w = p;
+        while (*p && *p != ' ')
+            p++;
+        wl = (size_t)(p - w);
+    }
+    if ((wl == 4 && (strncasecmp(w, "COPY", 4) == 0 || strncasecmp(w, "MOVE", 4) == 0)))
+        which = 3;
+    else if (wl == 6 && strncasecmp(w, "RENAME", 6) == 0)
+        which = 2;
+    for (i = 0; !which && i < sizeof first_arg / sizeof first_arg[0]; i++)
+        if (strlen(first_arg[i]) == wl && strncasecmp(w, first_arg[i], wl) == 0)
+            which = 1;
+    if (!which)
+        return 0;
+    for (i = 1;; i++) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0' || *p == '{' || *p == '(')
+            return 0;
+        o = 0;
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                if (o + 1 < cap)
+                    out[o++] = *p;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            for (; *p && *p != ' '; p++)
+                if (o + 1 < cap)
+                    out[o++] = *p;
+        }
+        out[o] = '\0';
+        if ((which == 1 && i == 1) || (which == 2 && i == 2))
+            break;
+        if (which == 3) {   /* the last argument */
+            const char *q = p;
+            while (*q == ' ')
+                q++;
+            if (*q == '\0')
+                break;
+        }
+    }
+    *len = o;
+    return o > 0;
+}
+
+/* The sentence for a person (imaperr_explain), without the server's text,
+ * which the output shows on its own. */
+static const char *
+message(const imaperr_response *r, const imaperr_classification *c, const struct opts *o,
+        const char *command, struct buf *b, imaperr_explain_info *info)
+{
+    imaperr_explain_context ctx = IMAPERR_EXPLAIN_CONTEXT_INIT;
+    char box[1024];
+    int need;
+    ctx.options = IMAPERR_EXPLAIN_NO_SERVER_TEXT;
+    if (command && command_mailbox(command, box, sizeof box, &ctx.mailbox_len)) {
+        ctx.mailbox = box;
+        ctx.known |= IMAPERR_VALUE_MAILBOX;
+    }
+    need = imaperr_explain(r, c, &ctx, o->lang, b->p, b->cap, info);
     if (need < 0)
         return "";
     if ((size_t)need >= b->cap) {
         b->cap = (size_t)need + 1;
         b->p = xrealloc(b->p, b->cap);
-        imaperr_message(c, lang, b->p, b->cap);
+        imaperr_explain(r, c, &ctx, o->lang, b->p, b->cap, info);
     }
     return b->p;
 }
 
 struct scratch {
-    struct buf line, text, args, msg, cmd;
+    struct buf line, text, args, msg, cmd, str;
 };
 
 static void
@@ -125,6 +215,120 @@ print_repairs_json(unsigned repairs, FILE *f, int *first)
     putc(']', f);
 }
 
+/* Write a string value: sanitised (server bytes may be anything). */
+static void
+json_clean_string(FILE *out, struct buf *b, const char *p, size_t n)
+{
+    size_t len;
+    const char *t = clean(b, p, n, &len);
+    json_string(out, t, len);
+}
+
+/* A quoted string or atom, decoded, then sanitised. */
+static void
+print_string_value(FILE *out, struct scratch *s, imaperr_slice raw)
+{
+    int need = imaperr_string_decode(raw, s->str.p, s->str.cap);
+    if (need >= 0 && (size_t)need >= s->str.cap) {
+        s->str.cap = (size_t)need + 1;
+        s->str.p = xrealloc(s->str.p, s->str.cap);
+        need = imaperr_string_decode(raw, s->str.p, s->str.cap);
+    }
+    if (need < 0)
+        json_clean_string(out, &s->args, raw.ptr, raw.len);
+    else
+        json_clean_string(out, &s->args, s->str.p, (size_t)need);
+}
+
+/* "args": the decoded arguments, named as the registry's recipes say. */
+static void
+print_args_json(const imaperr_response *r, struct scratch *s, FILE *out, int *first)
+{
+    imaperr_args a = IMAPERR_ARGS_INIT;
+    unsigned k;
+    int inner = 1;
+
+    if (imaperr_args_decode(r, &a) != IMAPERR_OK)
+        return;
+    if (a.state == IMAPERR_ARGS_MALFORMED) {
+        json_key(out, first, "args");
+        fputs("null", out);
+        json_member_cstr(out, first, "args_error", a.error);
+        json_member_u64(out, first, "args_error_offset", (unsigned long long)a.error_offset);
+        return;
+    }
+    if (a.state != IMAPERR_ARGS_DECODED)
+        return;
+    json_key(out, first, "args");
+    putc('{', out);
+    for (k = 0; k < a.nfields; k++) {
+        const imaperr_field *f = &a.field[k];
+        if (!f->present)
+            continue;
+        json_key(out, &inner, f->name);
+        if (f->nil) {
+            fputs("null", out);
+            continue;
+        }
+        switch (f->type) {
+        case IMAPERR_FIELD_NUMBER:
+            fprintf(out, "%llu", (unsigned long long)f->number);
+            break;
+        case IMAPERR_FIELD_SET: {
+            imaperr_set_iter it;
+            imaperr_range rg;
+            int one = 1;
+            putc('[', out);
+            if (imaperr_set_iter_init(&it, f) == IMAPERR_OK) {
+                while (imaperr_set_next(&it, &rg) == 1) {
+                    fputs(one ? "[" : ",[", out);
+                    one = 0;
+                    if (rg.lo_star)
+                        fputs("\"*\"", out);
+                    else
+                        fprintf(out, "%lu", (unsigned long)rg.lo);
+                    if (rg.hi_star)
+                        fputs(",\"*\"]", out);
+                    else
+                        fprintf(out, ",%lu]", (unsigned long)rg.hi);
+                }
+            }
+            putc(']', out);
+            break;
+        }
+        case IMAPERR_FIELD_LIST: {
+            imaperr_list_iter it;
+            imaperr_slice item;
+            int one = 1;
+            putc('[', out);
+            if (imaperr_list_iter_init(&it, f) == IMAPERR_OK) {
+                while (imaperr_list_next(&it, &item) == 1) {
+                    if (!one)
+                        putc(',', out);
+                    one = 0;
+                    print_string_value(out, s, item);
+                }
+            }
+            putc(']', out);
+            break;
+        }
+        case IMAPERR_FIELD_STRING:
+            print_string_value(out, s, f->raw);
+            break;
+        case IMAPERR_FIELD_WORD:
+            if (f->raw.len && f->raw.ptr[0] >= '0' && f->raw.ptr[0] <= '9') {
+                fprintf(out, "%llu", (unsigned long long)f->number);
+                break;
+            }
+            /* fall through */
+        default:
+            json_clean_string(out, &s->args, f->raw.ptr, f->raw.len);
+            break;
+        }
+    }
+    putc('}', out);
+}
+
 /* Explain one line; `where` (may be NULL) prefixes human output, `lineno`
  * (0: none) goes into JSON. Returns 1 when the response needs attention. */
 static int
@@ -139,12 +343,13 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
 
     const char *cmd = NULL;
     size_t cmdlen = 0;
+    imaperr_explain_info info = IMAPERR_EXPLAIN_INFO_INIT;
 
     if (rc == IMAPERR_OK)
-        imaperr_classify(&r, command, 0, &c);
+        imaperr_classify(&r, command, classify_options, &c);
     else
         imaperr_classify_parse_error(rc, &c);
-    msg = message(&c, o->lang, &s->msg);
+    msg = message(rc == IMAPERR_OK ? &r : NULL, &c, o, command, &s->msg, &info);
     if (command) /* from the user or a log: shown only in its safe form */
         cmd = clean(&s->cmd, command, strlen(command), &cmdlen);
 
@@ -195,6 +400,8 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
             if (r.number2)
                 json_member_u64(out, &first, "number2", (unsigned long long)r.number2);
         }
+        if (rc == IMAPERR_OK && r.code != IMAPERR_CODE_NONE)
+            print_args_json(&r, s, out, &first);
         txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
         json_member_str(out, &first, "text", r.text.ptr ? txt : NULL, txtlen);
         if (cmd)
@@ -207,11 +414,28 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
         json_member_bool(out, &first, "permanent", (c.flags & IMAPERR_FLAG_PERMANENT) != 0);
         json_member_bool(out, &first, "uncertain", (c.flags & IMAPERR_FLAG_UNCERTAIN) != 0);
         json_member_cstr(out, &first, "source", imaperr_source_name(c.source));
+        json_member_u64(out, &first, "confidence", c.confidence);
+        json_member_cstr(out, &first, "wording", c.wording);
+        json_key(out, &first, "hint_backoff_ms");
+        if (c.hint_backoff_ms)
+            fprintf(out, "%llu", (unsigned long long)c.hint_backoff_ms);
+        else
+            fputs("null", out);
+        if (c.hint_url.ptr) {
+            txt = clean(&s->args, c.hint_url.ptr, c.hint_url.len, &clen);
+            json_member_str(out, &first, "hint_url", txt, clen);
+        } else {
+            json_member_cstr(out, &first, "hint_url", NULL);
+        }
+        json_key(out, &first, "hint_connection_limit");
+        if (c.hint_connection_limit)
+            fprintf(out, "%u", c.hint_connection_limit);
+        else
+            fputs("null", out);
         json_member_cstr(out, &first, "message_key", imaperr_message_key(&c));
         json_member_cstr(out, &first, "message", msg);
-        json_member_cstr(out, &first, "lang", o->chosen);
-        if (o->lang)
-            json_member_bool(out, &first, "lang_fallback", o->fallback);
+        json_member_cstr(out, &first, "lang", info.language[0] ? info.language : o->chosen);
+        json_member_bool(out, &first, "lang_fallback", info.language[0] ? info.fallback : o->fallback);
         print_repairs_json(r.repairs, out, &first);
         fputs("}\n", out);
     } else {
@@ -230,6 +454,17 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
             fputs("  flags:    ", out);
             print_flags_human(c.flags, out);
             putc('\n', out);
+        }
+        if (c.wording)
+            fprintf(out, "  wording:  %s (confidence %u)\n", c.wording, c.confidence);
+        if (c.hint_backoff_ms)
+            fprintf(out, "  backoff:  %llu ms (suggested by the server)\n",
+                    (unsigned long long)c.hint_backoff_ms);
+        if (c.hint_connection_limit)
+            fprintf(out, "  limit:    %u connections (stated by the server)\n", c.hint_connection_limit);
+        if (c.hint_url.ptr) {
+            txt = clean(&s->args, c.hint_url.ptr, c.hint_url.len, &clen);
+            fprintf(out, "  url:      %.*s\n", (int)clen, txt);
         }
         fprintf(out, "  message:  %s\n", msg);
         if (rc == IMAPERR_OK && r.text.len) {
@@ -262,27 +497,35 @@ free_scratch(struct scratch *s)
     free(s->args.p);
     free(s->msg.p);
     free(s->cmd.p);
+    free(s->str.p);
 }
 
 static int
 usage(FILE *f, int rc)
 {
-    fputs("Usage: imaperr explain [--command CMD] [--lang LANG] [--json] [LINE...]\n"
-          "       imaperr scan [--lang LANG] [--json] [--all] [FILE...]\n"
+    fputs("Usage: imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics] [LINE...]\n"
+          "       imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [FILE...]\n"
           "       imaperr codes [--json]\n"
+          "       imaperr advise [--command CMD] [--attempt N] [--seed S] [--json] [OPTIONS] [LINE...]\n"
           "       imaperr --help | --version\n"
           "\n"
           "explain  Explain IMAP response lines given as arguments, or each line of\n"
           "         standard input when none is given.\n"
           "           --command CMD  the command the responses answer (LOGIN, SELECT, ...)\n"
           "           --lang LANG    language of the messages (de, pt-BR, de_AT.UTF-8,\n"
-          "                          or an Accept-Language list); default: the locale\n"
+          "                          or an Accept-Language list); default: from\n"
+          "                          LC_ALL, LC_MESSAGES, LANG and LANGUAGE\n"
           "           --json         one JSON object per input line (JSON Lines)\n"
+          "           --no-heuristics  classify by response code and status only, without\n"
+          "                          the table of known server wordings\n"
           "scan     Read IMAP session logs (lines 'C: tag COMMAND ...' and 'S: ...';\n"
           "         lines without a prefix count as server lines), match each response\n"
           "         to its command, and explain those that need attention.\n"
           "           --all          explain every server line\n"
+          "           --no-heuristics  as for explain\n"
           "codes    List the response codes the library knows.\n"
+          "advise   Advise what to do after a failed command: action, delay, scope and\n"
+          "         reason (imaperr advise --help lists its options).\n"
           "\n"
           "A line that starts with '-' goes after '--': imaperr explain -- '-1 NO x'\n"
           "\n"
@@ -291,12 +534,36 @@ usage(FILE *f, int rc)
     return rc;
 }
 
+/* The language request from the environment, as gettext reads it: the
+ * locale of LC_MESSAGES (LC_ALL, LC_MESSAGES, LANG, first one set), and
+ * $LANGUAGE (a colon-separated list) ahead of it unless that locale is
+ * "C" or "POSIX". The library's own catalogs then serve it, so this works
+ * even when the system locale is not installed. */
+static const char *
+env_language(void)
+{
+    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    const char *loc = NULL, *language;
+    size_t i;
+    for (i = 0; i < sizeof vars / sizeof vars[0] && loc == NULL; i++) {
+        const char *v = getenv(vars[i]);
+        if (v != NULL && v[0] != '\0')
+            loc = v;
+    }
+    if (loc == NULL || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
+        return "C";
+    language = getenv("LANGUAGE");
+    return language != NULL && language[0] != '\0' ? language : loc;
+}
+
 /* Decide the message language once per run. */
 static void
 negotiate(struct opts *o)
 {
     strcpy(o->chosen, "en");
     o->fallback = 0;
+    if (o->lang == NULL)
+        o->lang = env_language();
     if (o->lang && imaperr_negotiate_locale(o->lang, o->chosen, sizeof o->chosen, &o->fallback) < 0)
         strcpy(o->chosen, "en");
 }
@@ -314,6 +581,8 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
             break;
         if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if ((allow_command || allow_all) && strcmp(a, "--no-heuristics") == 0) {
+            classify_options |= IMAPERR_CLASSIFY_NO_HEURISTICS;
         } else if (allow_all && strcmp(a, "--all") == 0) {
             o->all = 1;
         } else if ((allow_command && strcmp(a, "--command") == 0) || strcmp(a, "--lang") == 0) {
@@ -342,7 +611,7 @@ static int
 cmd_explain(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     int i = parse_opts(argc, argv, 2, &o, 1, 0);
     if (i < 0)
         return usage(stderr, EXIT_USAGE);
@@ -502,7 +771,7 @@ scan_stream(FILE *in, const char *name, const struct opts *o, struct scratch *s,
                 imaperr_classification c = IMAPERR_CLASSIFICATION_INIT;
                 int rc = imaperr_parse(l, len, &r);
                 if (rc == IMAPERR_OK)
-                    imaperr_classify(&r, cmd ? cmdcopy : NULL, 0, &c);
+                    imaperr_classify(&r, cmd ? cmdcopy : NULL, classify_options, &c);
                 else
                     imaperr_classify_parse_error(rc, &c);
                 needs = c.severity != IMAPERR_SEVERITY_INFO;
@@ -525,7 +794,7 @@ static int
 cmd_scan(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
     unsigned long total = 0, attention = 0;
     int i = parse_opts(argc, argv, 2, &o, 0, 1), rc = 0;
     if (i < 0)
@@ -626,9 +895,39 @@ cmd_codes(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+#ifdef IMAPERR_BUILD_TREE
+/* Run from the build tree (before "make install"), the tool reads the
+ * catalogs staged there, unless IMAPERR_LOCALEDIR says otherwise. Only an
+ * executable that itself lives in this build tree does so; the installed
+ * tool uses the installed catalogs. */
+static void
+use_build_tree_catalogs(void)
+{
+    char exe[4096], tree[4096], dir[4200];
+    ssize_t n;
+    size_t tl;
+    if (getenv("IMAPERR_LOCALEDIR") != NULL)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || realpath(IMAPERR_BUILD_TREE, tree) == NULL)
+        return;
+    exe[n] = '\0';
+    tl = strlen(tree);
+    /* tools/imaperr, or libtool's tools/.libs/imaperr (lt-imaperr) */
+    if (strncmp(exe, tree, tl) != 0 || strncmp(exe + tl, "/tools/", 7) != 0 ||
+        (strchr(exe + tl + 7, '/') != NULL && strncmp(exe + tl + 7, ".libs/", 6) != 0))
+        return;
+    snprintf(dir, sizeof dir, "%s/locale", tree);
+    setenv("IMAPERR_LOCALEDIR", dir, 0);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
+#ifdef IMAPERR_BUILD_TREE
+    use_build_tree_catalogs();
+#endif
     setlocale(LC_ALL, "");
     if (argc < 2)
         return usage(stderr, EXIT_USAGE);
@@ -644,6 +943,8 @@ main(int argc, char **argv)
         return cmd_scan(argc, argv);
     if (strcmp(argv[1], "codes") == 0)
         return cmd_codes(argc, argv);
+    if (strcmp(argv[1], "advise") == 0)
+        return imaperr_tool_advise(argc, argv);
     fprintf(stderr, "imaperr: unknown command '%s'\n", argv[1]);
     return usage(stderr, EXIT_USAGE);
 }
