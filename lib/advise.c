@@ -315,19 +315,13 @@ is_backoff_class(unsigned d)
     return d <= IMAPERR__D_RECONNECT;
 }
 
+/* Whether an action retries by itself: the RETRYABLE column of the
+ * action vocabulary (lib/vocabulary.tsv). */
 static int
 action_retries(int action)
 {
-    switch (action) {
-    case IMAPERR_ACT_RETRY_BACKOFF:
-    case IMAPERR_ACT_RETRY_AFTER_NOOP:
-    case IMAPERR_ACT_RETRY_AFTER_STARTTLS:
-    case IMAPERR_ACT_RETRY_AFTER_CREATE:
-    case IMAPERR_ACT_RECONNECT:
-        return 1;
-    default:
-        return 0;
-    }
+    return action >= 0 && (unsigned)action < imaperr__action_count &&
+           imaperr__actions[action].retryable;
 }
 
 static unsigned
