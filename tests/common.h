@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "imaperr.h"
@@ -34,6 +35,38 @@ classify_line(const char *line, const char *command, imaperr_classification *c)
     rc = imaperr_classify(&r, command, 0, c);
     if (rc != IMAPERR_OK)
         fail_msg("classify of \"%s\" failed: %d", line, rc);
+}
+
+/* A malloc'd copy of `len` bytes with no terminator, so that reading past
+ * `len` is a heap over-read (valgrind, ASan). */
+static inline char *
+exact_copy(const char *src, size_t len)
+{
+    char *p = malloc(len ? len : 1);
+    assert_non_null(p);
+    if (len)
+        memcpy(p, src, len);
+    return p;
+}
+
+/* Split `line` (modified in place) on single TABs, as the project's tables
+ * are written. Returns the field count; at most `max` pointers are stored. */
+static inline size_t
+split_tabs(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        char *tab = strchr(p, '\t');
+        if (n < max)
+            fields[n] = p;
+        n++;
+        if (tab == NULL)
+            break;
+        *tab = '\0';
+        p = tab + 1;
+    }
+    return n;
 }
 
 /* Compare a slice with a NUL-terminated string. */

@@ -46,17 +46,6 @@
 /* Buffers and decoding helpers                                               */
 /* ------------------------------------------------------------------------ */
 
-/* A malloc'd copy of `len` bytes with no terminator. */
-static char *
-exact_copy(const char *src, size_t len)
-{
-    char *p = malloc(len ? len : 1);
-    assert_non_null(p);
-    if (len)
-        memcpy(p, src, len);
-    return p;
-}
-
 /* a + b[0..blen) + c, malloc'd with exactly its length (in *len). */
 static char *
 join3(const char *a, const char *b, size_t blen, const char *c, size_t *len)
@@ -640,24 +629,6 @@ static struct {
     struct coderow rows[256];
     size_t nrows;
 } V;
-
-static size_t
-split_tabs(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        char *tab = strchr(p, '\t');
-        if (n < max)
-            fields[n] = p;
-        n++;
-        if (tab == NULL)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    return n;
-}
 
 /* The next line that is neither a comment nor empty, without its ending. */
 static int

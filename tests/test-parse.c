@@ -134,18 +134,6 @@ is_reset(const imaperr_response *r)
            && r->text.len == 0 && r->repairs == 0;
 }
 
-/* A malloc'd copy of `len` bytes with no terminator, so that reading past
- * `len` is a heap over-read (valgrind, ASan). */
-static char *
-exact_copy(const char *src, size_t len)
-{
-    char *p = malloc(len ? len : 1);
-    assert_non_null(p);
-    if (len)
-        memcpy(p, src, len);
-    return p;
-}
-
 /* "prefix" + n copies of c + "suffix", malloc'd, length in *len. */
 static char *
 make_line(const char *prefix, char c, size_t n, const char *suffix, size_t *len)

@@ -68,26 +68,6 @@ dup_str(const char *s)
     return p;
 }
 
-/* Split `line` (modified in place) on single TABs. Returns the field count;
- * at most `max` pointers are stored. */
-static size_t
-split_tabs(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        char *tab = strchr(p, '\t');
-        if (n < max)
-            fields[n] = p;
-        n++;
-        if (tab == NULL)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    return n;
-}
-
 static int
 is_blank(const char *s)
 {
