@@ -592,7 +592,35 @@ def corpus_checks(registry):
             diag.append("%r: %s %r, expected %r" % (prefix, key, found[0].get(key), want))
     tap.ok(not diag, names[13], diag)
 
-    # 4. agreement with the corpus's category column
+    # 4. agreement with the corpus's category column (and, reported only,
+    #    with its retry column mapped to actions as DESIGN.md says)
+    def action_agreement(pairs, label):
+        agree, total, dis = 0, 0, []
+        for r, o in pairs:
+            if o is None:
+                continue
+            retry = r["retry"]
+            want = {"never": "fail", "backoff": "retry-backoff",
+                    "after-user-action": "user-action", "immediately-once": "retry-backoff",
+                    "after-noop": "retry-after-noop", "after-starttls": "retry-after-starttls",
+                    "after-create": "retry-after-create"}.get(retry)
+            if retry == "after-reauth":
+                want = "reconnect" if o.get("status") == "BYE" else "reauthenticate"
+            # a successful response needs no retry: "never" is "none" there
+            ok_line = (CORPUS_CATEGORY_MAP.get(r["category"], r["category"]) == "ok"
+                       or o.get("status") in ("OK", "PREAUTH"))
+            accept = {want} | ({"none"} if ok_line and retry == "never" else set())
+            total += 1
+            if o.get("action") in accept:
+                agree += 1
+            else:
+                dis.append("  line %d: %s -> tool %s, corpus %s" % (r["fileline"], short(r["line"], 90),
+                                                                  o.get("action"), retry))
+        comment("corpus action agreement %s (retry column, DESIGN.md mapping; reported, not asserted): "
+                "%d of %d lines (%.1f%%)" % (label, agree, total, 100.0 * agree / total if total else 0.0))
+        for d in dis:
+            comment(d)
+
     def agreement(pairs, label, show):
         agree, total, dis = 0, 0, []
         for r, o in pairs:
@@ -617,6 +645,7 @@ def corpus_checks(registry):
     agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd)], "with --command, --no-heuristics", False)
     agreement(list(zip(rows, objs)), "without --command", False)
     pct, dis = agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd_h)], "with --command", True)
+    action_agreement([(r, w[1] if w else None) for r, w in zip(rows, with_cmd_h)], "with --command")
     diag = []
     listed = set()
     for r, d in dis:
