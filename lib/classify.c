@@ -246,7 +246,14 @@ imaperr_classify(const imaperr_response *resp, const char *command, unsigned opt
     }
 
     role = imaperr__command_role(command);
-    v = by_status(resp->status, role);
+    /* An untagged NO is a warning while the command runs, not its failure
+     * (RFC 3501 7.1.2; Cyrus sends "* NO [ALERT] Mailbox is over STORAGE
+     * quota" in a successful SELECT): the guesses from the command
+     * (LOGIN -> credential, SELECT -> nonexistent) are for the tagged NO. */
+    if (resp->status == IMAPERR_STATUS_NO && resp->tag.len == 1 && resp->tag.ptr[0] == '*')
+        v = by_status(resp->status, -1);
+    else
+        v = by_status(resp->status, role);
 
     if (resp->code != IMAPERR_CODE_NONE && resp->code != IMAPERR_CODE_UNKNOWN)
         row = imaperr__code_row(resp->code);

@@ -437,6 +437,12 @@ static const struct ccase no_without_code[] = {
     /* untagged NO without code and no command */
     { NULL, "* NO Disk is almost full",
       NULL, S_NO, IMAPERR_CAT_UNKNOWN, IMAPERR_ACT_FAIL, ERR, SRC_STATUS, 0, 0 },
+    /* an untagged NO during LOGIN or SELECT is a warning, not the
+     * command's failure: no guess from the command */
+    { "LOGIN", "* NO Disk is almost full",
+      NULL, S_NO, IMAPERR_CAT_UNKNOWN, IMAPERR_ACT_FAIL, ERR, SRC_STATUS, 0, 0 },
+    { "SELECT INBOX", "* NO Disk is almost full",
+      NULL, S_NO, IMAPERR_CAT_UNKNOWN, IMAPERR_ACT_FAIL, ERR, SRC_STATUS, 0, 0 },
 };
 
 static void
@@ -562,6 +568,13 @@ static const struct ccase alert_cases[] = {
     /* the command tells the cause: SELECT -> nonexistent (a guess) */
     { "SELECT Foo", "a NO [ALERT] Mailbox is gone",
       "ALERT", S_NO, IMAPERR_CAT_NONEXISTENT, IMAPERR_ACT_FAIL, ERR, ANY, 1, ANY },
+    /* an untagged NO is a warning during the command (RFC 3501 7.1.2),
+     * not its failure: the command's guess does not apply (Cyrus 3.6 sends
+     * "* NO [ALERT] Mailbox is over STORAGE quota" in a successful SELECT) */
+    { "SELECT Foo", "* NO [ALERT] Please read this",
+      "ALERT", S_NO, IMAPERR_CAT_ALERT, IMAPERR_ACT_USER_ACTION, ERR, SRC_CODE, 1, 0 },
+    { "LOGIN", "* NO [ALERT] Please read this",
+      "ALERT", S_NO, IMAPERR_CAT_ALERT, IMAPERR_ACT_USER_ACTION, ERR, SRC_CODE, 1, 0 },
     /* the status tells the cause */
     { NULL, "a BAD [ALERT] Command syntax error",
       "ALERT", S_BAD, IMAPERR_CAT_CLIENT_BUG, IMAPERR_ACT_FAIL, ERR, ANY, 1, ANY },
