@@ -20,8 +20,17 @@ done
 if [ -n "$missing" ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         echo "Installing:$missing"
+        # The IMAP servers are test fixtures that the tests start privately on
+        # loopback: keep the packages from starting their system services.
+        norc=""
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+            chmod 755 /usr/sbin/policy-rc.d
+            norc=1
+        fi
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+        [ -z "$norc" ] || rm -f /usr/sbin/policy-rc.d
     else
         echo "Missing Debian packages:$missing (run as root to install them)" >&2
         exit 1
@@ -33,6 +42,16 @@ fi
 if [ -z "${IMAPERR_CORPUS:-}" ] && [ -f ../shared/corpus/realworld-dev.tsv ]; then
     IMAPERR_CORPUS="$(cd ../shared/corpus && pwd)/realworld-dev.tsv"
     export IMAPERR_CORPUS
+fi
+
+# The integration tests start private Dovecot and Cyrus servers on loopback.
+# cyrus-imapd conflicts with dovecot-imapd in Debian, so its binaries are
+# unpacked into a private prefix (tests/integration/README.md). As root the
+# servers are expected: a missing one fails those tests instead of skipping.
+if [ "$(id -u)" -eq 0 ]; then
+    sh tests/integration/setup-cyrus.sh || echo "setup-cyrus.sh failed (exit $?)" >&2
+    IMAPERR_REQUIRE_SERVERS=1
+    export IMAPERR_REQUIRE_SERVERS
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
