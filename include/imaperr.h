@@ -367,8 +367,11 @@ IMAPERR_API int imaperr_list_next(imaperr_list_iter *it, imaperr_slice *item);
 /** Decode an atom or a quoted string (a STRING field's raw slice, or a list
  *  item) into buf: quotes removed, backslash escapes resolved. snprintf
  *  contract (see the top of this header; a cut never splits a UTF-8
- *  character). IMAPERR_E_SYNTAX for an unterminated quote, a bad escape or
- *  a literal ({n}); IMAPERR_E_INVALID for buf NULL with cap > 0. */
+ *  character). IMAPERR_E_SYNTAX for an unterminated quote, a bad escape,
+ *  invalid UTF-8 or a literal ({n}); IMAPERR_E_INVALID for buf NULL with
+ *  cap > 0. The result is the server's bytes: a quoted string may hold
+ *  control characters such as ESC, so sanitise it before showing it
+ *  (imaperr_sanitize_text()). */
 IMAPERR_API int imaperr_string_decode(imaperr_slice raw, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------ */

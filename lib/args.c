@@ -755,6 +755,14 @@ imaperr_string_decode(imaperr_slice raw, char *buf, size_t cap)
         return IMAPERR_E_INVALID;
     if (raw.len > 0 && raw.ptr[0] == '{')
         return IMAPERR_E_SYNTAX;
+    /* Output text is always valid UTF-8 (imaperr.h): a slice that is not,
+     * whoever cut it, is refused rather than copied. */
+    for (i = 0; i < raw.len;) {
+        int32_t cp;
+        i += imaperr__utf8_next((const unsigned char *)raw.ptr + i, raw.len - i, &cp);
+        if (cp < 0)
+            return IMAPERR_E_SYNTAX;
+    }
     if (raw.len > 0 && raw.ptr[0] == '"') {
         if (raw.len < 2 || raw.ptr[raw.len - 1] != '"')
             return IMAPERR_E_SYNTAX;
