@@ -3,23 +3,26 @@
 #define IMAPERR_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "imaperr.h"
 
 /* Internal symbols use the imaperr__ prefix; the version script hides them. */
 
-/* ATOM-CHAR: any CHAR except atom-specials: "(" ")" "{" SP CTL "%" "*" DQUOTE
- * "\" "]" (RFC 3501 section 9). */
+/* Byte classes for the parser's loops (one table lookup per byte instead of
+ * a chain of comparisons); parse.c builds the table from the grammar's
+ * rules with the preprocessor. ATOM-CHAR: any CHAR except atom-specials:
+ * "(" ")" "{" SP CTL "%" "*" DQUOTE "\" "]" (RFC 3501 section 9). */
+#define IMAPERR__CC_ATOM 1u   /* ATOM-CHAR */
+#define IMAPERR__CC_TAG  2u   /* tag char: ASTRING-CHAR except "+" */
+#define IMAPERR__CC_CTL  4u   /* a control byte the text must not hold (< 0x20, DEL) */
+#define IMAPERR__CC_LOWER 8u  /* a lower-case ASCII letter */
+#define IMAPERR__CC_ARGSTOP 16u /* '"', '(', ')' or ']' (code arguments) */
+extern const unsigned char imaperr__char_class[256];
+
 static inline int
 imaperr__is_atom_char(unsigned char c)
 {
-    if (c <= 0x20 || c >= 0x7f)
-        return 0;
-    switch (c) {
-    case '(': case ')': case '{': case '%': case '*': case '"': case '\\': case ']':
-        return 0;
-    default:
-        return 1;
-    }
+    return (imaperr__char_class[c] & IMAPERR__CC_ATOM) != 0;
 }
 
 enum imaperr__presence {
@@ -122,12 +125,17 @@ extern const struct imaperr__argtype_row imaperr__argtypes[];
 extern const struct imaperr__field_spec imaperr__field_specs[];
 extern const struct imaperr__command_row imaperr__commands[];
 extern const unsigned imaperr__command_count;
+/* imaperr__commands by hash, as imaperr__code_hash below */
+extern const unsigned char imaperr__command_hash[256];
 extern const struct imaperr__code_row imaperr__codes[];
 extern const unsigned imaperr__code_rows;
 extern const unsigned short imaperr__code_index[];
 extern const unsigned imaperr__code_max;
 extern const struct imaperr__name_row imaperr__code_names[];
 extern const unsigned imaperr__code_name_count;
+/* imaperr__code_names by hash (see lib/gen-registry.awk): index + 1, 0 empty */
+#define IMAPERR__CODE_HASH_SIZE 256u
+extern const unsigned char imaperr__code_hash[IMAPERR__CODE_HASH_SIZE];
 
 /* Generated from po/LINGUAS (linguas.c): shipped catalog languages. */
 extern const char *const imaperr__linguas[];
@@ -135,6 +143,11 @@ extern const unsigned imaperr__linguas_count;
 
 /* registry.c */
 const struct imaperr__code_row *imaperr__code_row(imaperr_code code);
+/* The hash of a code name that lib/gen-registry.awk uses: start with 0 and
+ * step once per byte. */
+#define IMAPERR__NAME_HASH_STEP(h, byte) ((h) * 31u + ((unsigned char)(byte) | 0x20u))
+/* imaperr_code_from_name() for a caller that computed the hash already. */
+imaperr_code imaperr__code_lookup(const char *name, size_t len, uint32_t hash);
 int imaperr__command_role(const char *command);
 
 /* args.c: decode the arguments `a` (n bytes) of a code with argument type

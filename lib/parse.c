@@ -23,15 +23,37 @@
  */
 #include <config.h>
 
+#include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
-/* tag = 1*<any ASTRING-CHAR except "+">; ASTRING-CHAR = ATOM-CHAR / "]" */
+/* The byte classes of internal.h, computed by the preprocessor from the
+ * grammar's rules:
+ *   ATOM-CHAR = any CHAR except "(" ")" "{" SP CTL "%" "*" DQUOTE "\" "]"
+ *   tag       = 1*<any ASTRING-CHAR except "+">; ASTRING-CHAR = ATOM-CHAR / "]"
+ *   control   = the bytes note_controls() reports: < 0x20 and DEL
+ *   argstop   = the bytes that matter to parse_code() between a code's
+ *               name and its "]": '"', '(', ')', ']' */
+#define CC_ATOM_(c) ((c) > 0x20 && (c) < 0x7f && (c) != '(' && (c) != ')' && (c) != '{' && \
+                     (c) != '%' && (c) != '*' && (c) != '"' && (c) != '\\' && (c) != ']')
+#define CC_(c) ((CC_ATOM_(c) ? IMAPERR__CC_ATOM : 0u) | \
+                ((c) == ']' || (CC_ATOM_(c) && (c) != '+') ? IMAPERR__CC_TAG : 0u) | \
+                ((c) < 0x20 || (c) == 0x7f ? IMAPERR__CC_CTL : 0u) | \
+                ((c) >= 'a' && (c) <= 'z' ? IMAPERR__CC_LOWER : 0u) | \
+                ((c) == '"' || (c) == '(' || (c) == ')' || (c) == ']' ? IMAPERR__CC_ARGSTOP : 0u))
+#define CC4_(c) CC_(c), CC_((c) + 1), CC_((c) + 2), CC_((c) + 3)
+#define CC16_(c) CC4_(c), CC4_((c) + 4), CC4_((c) + 8), CC4_((c) + 12)
+#define CC64_(c) CC16_(c), CC16_((c) + 16), CC16_((c) + 32), CC16_((c) + 48)
+const unsigned char imaperr__char_class[256] = { CC64_(0), CC64_(64), CC64_(128), CC64_(192) };
+
 static int
 is_tag_char(unsigned char c)
 {
-    return c == ']' || (imaperr__is_atom_char(c) && c != '+');
+    return (imaperr__char_class[c] & IMAPERR__CC_TAG) != 0;
 }
 
 static int
@@ -58,14 +80,33 @@ has_lower(const char *s, size_t len)
     return 0;
 }
 
+/* c | 0x20 equals a lower-case letter exactly when c is that letter in
+ * either case, so the status words compare without a loop. */
+#define FOLD_(c) ((unsigned)(unsigned char)(c) | 0x20u)
+
 static imaperr_status
 status_word(const char *s, size_t len)
 {
-    static const char *const words[] = { "OK", "NO", "BAD", "BYE", "PREAUTH" };
-    size_t i;
-    for (i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (ascii_eq_nocase(s, len, words[i]))
-            return (imaperr_status)(i + 1);
+    switch (len) {
+    case 2:
+        if (FOLD_(s[0]) == 'o' && FOLD_(s[1]) == 'k')
+            return IMAPERR_STATUS_OK;
+        if (FOLD_(s[0]) == 'n' && FOLD_(s[1]) == 'o')
+            return IMAPERR_STATUS_NO;
+        break;
+    case 3:
+        if (FOLD_(s[0]) == 'b' && FOLD_(s[1]) == 'a' && FOLD_(s[2]) == 'd')
+            return IMAPERR_STATUS_BAD;
+        if (FOLD_(s[0]) == 'b' && FOLD_(s[1]) == 'y' && FOLD_(s[2]) == 'e')
+            return IMAPERR_STATUS_BYE;
+        break;
+    case 7:
+        if (ascii_eq_nocase(s, len, "PREAUTH"))
+            return IMAPERR_STATUS_PREAUTH;
+        break;
+    default:
+        break;
+    }
     return IMAPERR_STATUS_NONE;
 }
 
@@ -174,9 +215,15 @@ parse_code(const char *s, size_t n, imaperr_response *r)
 {
     size_t i = 1, name_end, args_start = 0, args_end = 0;
     imaperr_response tmp = *r;
+    uint32_t hash = 0;
+    unsigned seen = 0, cls;
 
-    while (i < n && imaperr__is_atom_char((unsigned char)s[i]))
+    /* one pass over the name: its end, its hash, whether it has lower case */
+    while (i < n && ((cls = imaperr__char_class[(unsigned char)s[i]]) & IMAPERR__CC_ATOM)) {
+        hash = IMAPERR__NAME_HASH_STEP(hash, s[i]);
+        seen |= cls;
         i++;
+    }
     name_end = i;
     if (name_end == 1 || i >= n)
         return 0;
@@ -191,7 +238,15 @@ parse_code(const char *s, size_t n, imaperr_response *r)
         }
         args_start = i;
         for (; i < n; i++) {
-            char c = s[i];
+            char c;
+            /* bytes other than '"', '(', ')', ']' change nothing outside
+             * a quoted string: skip them with one lookup each */
+            if (!inq)
+                while (i < n && !(imaperr__char_class[(unsigned char)s[i]] & IMAPERR__CC_ARGSTOP))
+                    i++;
+            if (i >= n)
+                break;
+            c = s[i];
             if (inq) {
                 if (c == '\\' && i + 1 < n)
                     i++;
@@ -226,13 +281,13 @@ parse_code(const char *s, size_t n, imaperr_response *r)
         tmp.code_args.ptr = s + args_start;
         tmp.code_args.len = args_end - args_start;
     }
-    tmp.code = imaperr_code_from_name(tmp.code_name.ptr, tmp.code_name.len);
+    tmp.code = imaperr__code_lookup(tmp.code_name.ptr, tmp.code_name.len, hash);
     if (tmp.code == IMAPERR_CODE_UNKNOWN) {
         tmp.args_state = tmp.code_args.len ? IMAPERR_ARGS_RAW : IMAPERR_ARGS_NONE;
     } else if (!check_args(imaperr__code_row(tmp.code), &tmp)) {
         return 0;
     }
-    if (has_lower(tmp.code_name.ptr, tmp.code_name.len))
+    if (seen & IMAPERR__CC_LOWER)
         tmp.repairs |= IMAPERR_REPAIR_LOWERCASE_CODE;
     *r = tmp;
     return i + 1;
@@ -319,17 +374,58 @@ parse_resp_text(const char *s, size_t n, imaperr_response *r, int allow_trailing
         trailing_code(r);
 }
 
+/* Does s hold a byte below 0x20 or DEL? Eight bytes per step: a byte b of
+ * x is below 0x20 exactly when some lane of (x - 0x20..) & ~x has its top
+ * bit set (the classic "has a byte less than n" test, exact as a yes/no
+ * answer for n <= 128), and DEL is a zero byte of x ^ 0x7f... */
+static int
+has_control(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    uint64_t x, y;
+#ifdef __SSE2__
+    /* sixteen bytes per step where SSE2 is there (every x86-64): a byte b
+     * is below 0x20 exactly when min(b, 0x1f) == b, unsigned */
+    if (n >= 16) {
+        const __m128i c1f = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+        for (;;) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v), _mm_cmpeq_epi8(v, del));
+            if (_mm_movemask_epi8(hit) != 0)
+                return 1;
+            i += 16;
+            if (i >= n)
+                return 0;
+            if (i + 16 > n)
+                i = n - 16;   /* the last, overlapping, sixteen bytes */
+        }
+    }
+#endif
+    if (n < 8) {
+        for (; i < n; i++)
+            if (imaperr__char_class[(unsigned char)s[i]] & IMAPERR__CC_CTL)
+                return 1;
+        return 0;
+    }
+    for (;;) {
+        memcpy(&x, s + i, 8);
+        y = x ^ (0x7f * ones);
+        if ((((x - 0x20 * ones) & ~x) | ((y - ones) & ~y)) & highs)
+            return 1;
+        i += 8;
+        if (i >= n)
+            return 0;
+        if (i + 8 > n)
+            i = n - 8;   /* the last, overlapping, eight bytes */
+    }
+}
+
 static void
 note_controls(imaperr_response *r, const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            r->repairs |= IMAPERR_REPAIR_CONTROL_IN_TEXT;
-            return;
-        }
-    }
+    if (s != NULL && has_control(s, n))
+        r->repairs |= IMAPERR_REPAIR_CONTROL_IN_TEXT;
 }
 
 static int

@@ -1,6 +1,7 @@
 /* registry.c - lookups over the generated registry tables. */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,61 +40,70 @@ cmp_name(const char *key, size_t len, const char *name)
     return name[len] == 0 ? 0 : -1;
 }
 
+/* One probe of the generated hash table (lib/gen-registry.awk computes the
+ * same hash: h = h * 31 + (byte | 0x20) modulo 2^32), then the name itself
+ * is compared; linear probing ends at an empty slot. */
 imaperr_code
 imaperr_code_from_name(const char *name, size_t len)
 {
-    size_t lo = 0, hi = imaperr__code_name_count;
+    uint32_t h = 0;
+    size_t i;
     if (name == NULL || len == 0)
         return IMAPERR_CODE_NONE;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_name(name, len, imaperr__code_names[mid].name);
-        if (c == 0)
-            return (imaperr_code)imaperr__code_names[mid].code;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    for (i = 0; i < len; i++)
+        h = IMAPERR__NAME_HASH_STEP(h, name[i]);
+    return imaperr__code_lookup(name, len, h);
+}
+
+imaperr_code
+imaperr__code_lookup(const char *name, size_t len, uint32_t h)
+{
+    unsigned slot, e;
+    for (slot = h & (IMAPERR__CODE_HASH_SIZE - 1); (e = imaperr__code_hash[slot]) != 0;
+         slot = (slot + 1) & (IMAPERR__CODE_HASH_SIZE - 1)) {
+        const char *cand = imaperr__code_names[e - 1].name;
+        /* the length first, then the usual upper-case spelling byte for
+         * byte, and only then letter case folded */
+        if (strnlen(cand, len + 1) == len &&
+            (memcmp(cand, name, len) == 0 || cmp_name(name, len, cand) == 0))
+            return (imaperr_code)imaperr__code_names[e - 1].code;
     }
     return IMAPERR_CODE_UNKNOWN;
 }
 
-/* Role of a command name such as "uid fetch" or "AUTHENTICATE PLAIN". */
+/* Role of a command name such as "uid fetch" or "AUTHENTICATE PLAIN": the
+ * command word is hashed while it is scanned and looked up in the
+ * generated hash table (lib/gen-registry.awk). */
 int
 imaperr__command_role(const char *command)
 {
     const char *p = command, *w;
-    size_t len, lo, hi;
+    size_t len;
+    uint32_t h = 0;
+    unsigned slot, e;
 
     if (p == NULL)
         return -1;
     while (*p == ' ')
         p++;
     w = p;
-    while (*p && *p != ' ')
-        p++;
+    for (; *p && *p != ' '; p++)
+        h = IMAPERR__NAME_HASH_STEP(h, *p);
     len = (size_t)(p - w);
     if (len == 3 && cmp_name(w, 3, "UID") == 0) {
         while (*p == ' ')
             p++;
         w = p;
-        while (*p && *p != ' ')
-            p++;
+        for (h = 0; *p && *p != ' '; p++)
+            h = IMAPERR__NAME_HASH_STEP(h, *p);
         len = (size_t)(p - w);
     }
     if (len == 0)
         return -1;
-    lo = 0;
-    hi = imaperr__command_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_name(w, len, imaperr__commands[mid].name);
-        if (c == 0)
-            return imaperr__commands[mid].role;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    for (slot = h & 255u; (e = imaperr__command_hash[slot]) != 0; slot = (slot + 1) & 255u) {
+        const char *cand = imaperr__commands[e - 1].name;
+        if (strnlen(cand, len + 1) == len && cmp_name(w, len, cand) == 0)
+            return imaperr__commands[e - 1].role;
     }
     return -1;
 }
