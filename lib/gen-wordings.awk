@@ -331,12 +331,17 @@ function emit(    i, j, k, m, s, list, first, p, r, c, line, nrows_total, cidx) 
     if (line != "   ") print line
     print "};\n"
 
-    print "/* the transition function, nstates x nclasses, row by row */"
-    printf("const unsigned short imaperr__wc_delta[%d] = {\n", nstate * nclass)
+    # each entry is the next state's row offset (state x nclasses), so that
+    # the scan needs no multiplication per byte, plus IMAPERR__WC_MATCH
+    # when a pattern ends in that state (no second lookup per byte)
+    if (nstate * nclass >= 2147483648) die("automaton too large")
+    print "/* the transition function, nstates x nclasses, row by row: next state x nclasses,"
+    print " * + IMAPERR__WC_MATCH (2^31) when a pattern ends there */"
+    printf("const uint32_t imaperr__wc_delta[%d] = {\n", nstate * nclass)
     for (s = 0; s < nstate; s++) {
         line = "   "
         for (c = 0; c < nclass; c++) {
-            line = line sprintf(" %d,", delta[s, c])
+            line = line sprintf(" %.0f,", delta[s, c] * nclass + (out_state[delta[s, c]] != 0 ? 2147483648 : 0))
             if (length(line) > 100) { print line; line = "   " }
         }
         if (line != "   ") print line

@@ -202,7 +202,8 @@ imaperr__wordings_scan(const char *text, size_t len, const struct imaperr__wordi
     size_t ring[IMAPERR__WC_RING];
     size_t i, fed = 0;
     const unsigned ncls = imaperr__wc_nclasses;
-    unsigned state = 0, best = (unsigned)-1;
+    uint32_t row = 0;   /* the current state x ncls */
+    unsigned best = (unsigned)-1;
     int blank = 1, have_backoff = 0, have_limit = 0, have_url = 0;
 
     out->row = -1;
@@ -225,9 +226,12 @@ imaperr__wordings_scan(const char *text, size_t len, const struct imaperr__wordi
         }
         ring[fed & (IMAPERR__WC_RING - 1)] = i;
         fed++;
-        state = imaperr__wc_delta[state * ncls + c];
+        row = imaperr__wc_delta[row + c];
+        if (!(row & IMAPERR__WC_MATCH))
+            continue;
+        row &= ~IMAPERR__WC_MATCH;
 
-        for (s = imaperr__wc_out[state]; s != 0; s = imaperr__wc_states[s].dict) {
+        for (s = imaperr__wc_out[row / ncls]; s != 0; s = imaperr__wc_states[s].dict) {
             const struct imaperr__wc_pattern *p = &imaperr__wc_patterns[imaperr__wc_states[s].pattern];
             size_t start;
             if (p->len > IMAPERR__WC_RING || fed < p->len)

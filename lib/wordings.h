@@ -77,8 +77,11 @@ extern const unsigned imaperr__wc_nstates;
 extern const unsigned char imaperr__wc_class[256];
 extern const unsigned imaperr__wc_nclasses;
 extern const struct imaperr__wc_state imaperr__wc_states[];
-/* nstates x nclasses: the next state for a state and a byte class */
-extern const unsigned short imaperr__wc_delta[];
+/* nstates x nclasses: for a state's row and a byte class, the next state's
+ * row (state x nclasses), plus IMAPERR__WC_MATCH when a pattern ends in
+ * that state (imaperr__wc_out then names it) */
+#define IMAPERR__WC_MATCH 0x80000000u
+extern const uint32_t imaperr__wc_delta[];
 /* per state: the first state whose pattern ends here (itself or along its
  * dictionary links), 0: none */
 extern const unsigned short imaperr__wc_out[];
