@@ -235,7 +235,10 @@ message_text(const struct lang_choice *lc, unsigned idx, unsigned long n)
         t = en_pl ? imaperr__catalog_ngettext(lc->cat, en, en_pl, n) : imaperr__catalog_gettext(lc->cat, en);
     else
         t = en_pl && n != 1 ? en_pl : en;
-    if (t == NULL || t[0] == '\0' || check_template(t, imaperr__message_nargs[idx]) != 0)
+    /* the English source needs no check: it is also what a failed check
+     * falls back to */
+    if (t != en && t != en_pl &&
+        (t == NULL || t[0] == '\0' || check_template(t, imaperr__message_nargs[idx]) != 0))
         t = en_pl && n != 1 ? en_pl : en;
     return t;
 }
@@ -308,19 +311,29 @@ display_mailbox(unsigned lang, const char *name, size_t len, int utf8, char *out
     return quote_isolate(lang, tmp, got, out);
 }
 
+/* The decoded arguments of the response's code, when it has a registered
+ * one and they decode; NULL otherwise. Decoded once per call for both
+ * find_url() and find_count(). */
+static const imaperr_args *
+decoded_args(const imaperr_response *resp, imaperr_args *a)
+{
+    if (resp == NULL || resp->code == IMAPERR_CODE_NONE || resp->code == IMAPERR_CODE_UNKNOWN)
+        return NULL;
+    if (imaperr_args_decode(resp, a) != IMAPERR_OK || a->state != IMAPERR_ARGS_DECODED)
+        return NULL;
+    return a;
+}
+
 /* The code's first URL argument (WEBALERT, REFERRAL), else the hint. */
 static int
-find_url(const imaperr_response *resp, const imaperr_classification *c, imaperr_slice *url)
+find_url(const imaperr_args *a, const imaperr_classification *c, imaperr_slice *url)
 {
-    if (resp != NULL && resp->code != IMAPERR_CODE_NONE && resp->code != IMAPERR_CODE_UNKNOWN) {
-        imaperr_args a = IMAPERR_ARGS_INIT;
+    if (a != NULL) {
         unsigned k;
-        if (imaperr_args_decode(resp, &a) == IMAPERR_OK && a.state == IMAPERR_ARGS_DECODED) {
-            for (k = 0; k < a.nfields && k < IMAPERR_ARGS_MAX_FIELDS; k++) {
-                if (a.field[k].present && a.field[k].type == IMAPERR_FIELD_URL && a.field[k].raw.len > 0) {
-                    *url = a.field[k].raw;
-                    return 1;
-                }
+        for (k = 0; k < a->nfields && k < IMAPERR_ARGS_MAX_FIELDS; k++) {
+            if (a->field[k].present && a->field[k].type == IMAPERR_FIELD_URL && a->field[k].raw.len > 0) {
+                *url = a->field[k].raw;
+                return 1;
             }
         }
     }
@@ -333,15 +346,12 @@ find_url(const imaperr_response *resp, const imaperr_classification *c, imaperr_
 
 /* A count from the code's arguments: MESSAGELIMIT's limit. */
 static int
-find_count(const imaperr_response *resp, uint64_t *count)
+find_count(const imaperr_args *a, uint64_t *count)
 {
-    imaperr_args a = IMAPERR_ARGS_INIT;
     const imaperr_field *f;
-    if (resp == NULL || resp->code == IMAPERR_CODE_NONE || resp->code == IMAPERR_CODE_UNKNOWN)
+    if (a == NULL)
         return 0;
-    if (imaperr_args_decode(resp, &a) != IMAPERR_OK || a.state != IMAPERR_ARGS_DECODED)
-        return 0;
-    f = imaperr_args_field(&a, "limit");
+    f = imaperr_args_field(a, "limit");
     if (f == NULL || !f->present || f->nil || f->type != IMAPERR_FIELD_NUMBER)
         return 0;
     *count = f->number;
@@ -429,6 +439,8 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
     unsigned long n = 1;
     uint64_t count = 0;
     imaperr_slice url = { NULL, 0 };
+    imaperr_args args_buf = IMAPERR_ARGS_INIT;
+    const imaperr_args *dargs;
     const char *t;
     int rc, server = 0;
 
@@ -451,12 +463,13 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
         known &= ~IMAPERR_VALUE_RETRY;
     if (!(known & IMAPERR_VALUE_RETRY) && c->hint_backoff_ms > 0)
         known |= IMAPERR_VALUE_RETRY;
+    dargs = decoded_args(resp, &args_buf);
     if (known & IMAPERR_VALUE_COUNT)
         count = ctx->count;
-    else if (find_count(resp, &count))
+    else if (find_count(dargs, &count))
         known |= IMAPERR_VALUE_COUNT;
     known &= ~IMAPERR_VALUE_URL;
-    if (find_url(resp, c, &url))
+    if (find_url(dargs, c, &url))
         known |= IMAPERR_VALUE_URL;
 
     /* the most specific variant whose value can be formatted */

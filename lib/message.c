@@ -170,6 +170,26 @@ imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
         unsigned char enc[4];
         int32_t cp;
         size_t k;
+        if (s[i] >= 0x20 && s[i] < 0x7f) {
+            /* a run of printable ASCII stays as it is: copy it at once */
+            size_t j = i + 1, room;
+            while (j < len && s[j] >= 0x20 && s[j] < 0x7f)
+                j++;
+            k = j - i;
+            room = cap > 0 ? cap - 1 - written : 0;
+            if (!cut) {
+                size_t take = k <= room ? k : room;
+                if (take > 0) {
+                    memcpy(buf + written, s + i, take);
+                    written += take;
+                }
+                if (take < k)
+                    cut = 1;
+            }
+            need += k;
+            i = j;
+            continue;
+        }
         i += imaperr__utf8_next(s + i, len - i, &cp);
         cp = display_cp(cp);
         if (cp < 0)
