@@ -173,6 +173,7 @@ message(const imaperr_response *r, const imaperr_classification *c, const struct
 
 struct scratch {
     struct buf line, text, args, msg, cmd, str;
+    struct jbuf json;   /* the JSON line being composed */
 };
 
 static void
@@ -197,36 +198,36 @@ print_flags_human(unsigned flags, FILE *f)
 }
 
 static void
-print_repairs_json(unsigned repairs, FILE *f, int *first)
+print_repairs_json(unsigned repairs, struct jbuf *f, int *first)
 {
     unsigned bit;
     int one = 1;
-    json_key(f, first, "repairs");
-    putc('[', f);
+    jb_key(f, first, "repairs");
+    jb_char(f, '[');
     for (bit = 1; bit; bit <<= 1) {
         const char *name;
         if (!(repairs & bit) || (name = imaperr_repair_name(bit)) == NULL)
             continue;
         if (!one)
-            putc(',', f);
+            jb_char(f, ',');
         one = 0;
-        json_string(f, name, strlen(name));
+        jb_string(f, name, strlen(name));
     }
-    putc(']', f);
+    jb_char(f, ']');
 }
 
 /* Write a string value: sanitised (server bytes may be anything). */
 static void
-json_clean_string(FILE *out, struct buf *b, const char *p, size_t n)
+json_clean_string(struct jbuf *out, struct buf *b, const char *p, size_t n)
 {
     size_t len;
     const char *t = clean(b, p, n, &len);
-    json_string(out, t, len);
+    jb_string(out, t, len);
 }
 
 /* A quoted string or atom, decoded, then sanitised. */
 static void
-print_string_value(FILE *out, struct scratch *s, imaperr_slice raw)
+print_string_value(struct jbuf *out, struct scratch *s, imaperr_slice raw)
 {
     int need = imaperr_string_decode(raw, s->str.p, s->str.cap);
     if (need >= 0 && (size_t)need >= s->str.cap) {
@@ -242,7 +243,7 @@ print_string_value(FILE *out, struct scratch *s, imaperr_slice raw)
 
 /* "args": the decoded arguments, named as the registry's recipes say. */
 static void
-print_args_json(const imaperr_response *r, struct scratch *s, FILE *out, int *first)
+print_args_json(const imaperr_response *r, struct scratch *s, struct jbuf *out, int *first)
 {
     imaperr_args a = IMAPERR_ARGS_INIT;
     unsigned k;
@@ -251,65 +252,68 @@ print_args_json(const imaperr_response *r, struct scratch *s, FILE *out, int *fi
     if (imaperr_args_decode(r, &a) != IMAPERR_OK)
         return;
     if (a.state == IMAPERR_ARGS_MALFORMED) {
-        json_key(out, first, "args");
-        fputs("null", out);
-        json_member_cstr(out, first, "args_error", a.error);
-        json_member_u64(out, first, "args_error_offset", (unsigned long long)a.error_offset);
+        jb_key(out, first, "args");
+        jb_put(out, "null", 4);
+        jb_member_cstr(out, first, "args_error", a.error);
+        jb_member_u64(out, first, "args_error_offset", (unsigned long long)a.error_offset);
         return;
     }
     if (a.state != IMAPERR_ARGS_DECODED)
         return;
-    json_key(out, first, "args");
-    putc('{', out);
+    jb_key(out, first, "args");
+    jb_char(out, '{');
     for (k = 0; k < a.nfields; k++) {
         const imaperr_field *f = &a.field[k];
         if (!f->present)
             continue;
-        json_key(out, &inner, f->name);
+        jb_key(out, &inner, f->name);
         if (f->nil) {
-            fputs("null", out);
+            jb_put(out, "null", 4);
             continue;
         }
         switch (f->type) {
         case IMAPERR_FIELD_NUMBER:
-            fprintf(out, "%llu", (unsigned long long)f->number);
+            jb_u64(out, (unsigned long long)f->number);
             break;
         case IMAPERR_FIELD_SET: {
             imaperr_set_iter it;
             imaperr_range rg;
             int one = 1;
-            putc('[', out);
+            jb_char(out, '[');
             if (imaperr_set_iter_init(&it, f) == IMAPERR_OK) {
                 while (imaperr_set_next(&it, &rg) == 1) {
-                    fputs(one ? "[" : ",[", out);
+                    jb_put(out, one ? "[" : ",[", one ? 1 : 2);
                     one = 0;
                     if (rg.lo_star)
-                        fputs("\"*\"", out);
+                        jb_put(out, "\"*\"", 3);
                     else
-                        fprintf(out, "%lu", (unsigned long)rg.lo);
-                    if (rg.hi_star)
-                        fputs(",\"*\"]", out);
-                    else
-                        fprintf(out, ",%lu]", (unsigned long)rg.hi);
+                        jb_u64(out, rg.lo);
+                    if (rg.hi_star) {
+                        jb_put(out, ",\"*\"]", 5);
+                    } else {
+                        jb_put(out, ",", 1);
+                        jb_u64(out, rg.hi);
+                        jb_put(out, "]", 1);
+                    }
                 }
             }
-            putc(']', out);
+            jb_char(out, ']');
             break;
         }
         case IMAPERR_FIELD_LIST: {
             imaperr_list_iter it;
             imaperr_slice item;
             int one = 1;
-            putc('[', out);
+            jb_char(out, '[');
             if (imaperr_list_iter_init(&it, f) == IMAPERR_OK) {
                 while (imaperr_list_next(&it, &item) == 1) {
                     if (!one)
-                        putc(',', out);
+                        jb_char(out, ',');
                     one = 0;
                     print_string_value(out, s, item);
                 }
             }
-            putc(']', out);
+            jb_char(out, ']');
             break;
         }
         case IMAPERR_FIELD_STRING:
@@ -317,7 +321,7 @@ print_args_json(const imaperr_response *r, struct scratch *s, FILE *out, int *fi
             break;
         case IMAPERR_FIELD_WORD:
             if (f->raw.len && f->raw.ptr[0] >= '0' && f->raw.ptr[0] <= '9') {
-                fprintf(out, "%llu", (unsigned long long)f->number);
+                jb_u64(out, (unsigned long long)f->number);
                 break;
             }
             /* fall through */
@@ -326,7 +330,7 @@ print_args_json(const imaperr_response *r, struct scratch *s, FILE *out, int *fi
             break;
         }
     }
-    putc('}', out);
+    jb_char(out, '}');
 }
 
 /* Explain one line; `where` (may be NULL) prefixes human output, `lineno`
@@ -359,17 +363,18 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
         len--;
 
     if (o->json) {
+        struct jbuf *jb = &s->json;
         int first = 1;
-        putc('{', out);
+        jb_char(jb, '{');
         if (lineno)
-            json_member_u64(out, &first, "line_number", lineno);
+            jb_member_u64(jb, &first, "line_number", lineno);
         if (rc != IMAPERR_OK) {
-            json_member_cstr(out, &first, "error", imaperr_rc_name(rc));
-            json_member_cstr(out, &first, "error_message", imaperr_strerror(rc));
+            jb_member_cstr(jb, &first, "error", imaperr_rc_name(rc));
+            jb_member_cstr(jb, &first, "error_message", imaperr_strerror(rc));
         }
-        json_member_cstr(out, &first, "kind", imaperr_kind_name(r.kind));
-        json_member_str(out, &first, "tag", r.tag.ptr, r.tag.len);
-        json_member_cstr(out, &first, "status", imaperr_status_name(r.status));
+        jb_member_cstr(jb, &first, "kind", imaperr_kind_name(r.kind));
+        jb_member_str(jb, &first, "tag", r.tag.ptr, r.tag.len);
+        jb_member_cstr(jb, &first, "status", imaperr_status_name(r.status));
         if (r.code == IMAPERR_CODE_UNKNOWN) {
             /* an unregistered atom: its name, upper-cased */
             const char *n = clean(&s->args, r.code_name.ptr, r.code_name.len, &clen);
@@ -377,67 +382,68 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
             for (i = 0; i < clen; i++)
                 if (s->args.p[i] >= 'a' && s->args.p[i] <= 'z')
                     s->args.p[i] = (char)(s->args.p[i] - 'a' + 'A');
-            json_member_str(out, &first, "code", n, clen);
-            json_member_bool(out, &first, "code_registered", 0);
+            jb_member_str(jb, &first, "code", n, clen);
+            jb_member_bool(jb, &first, "code_registered", 0);
         } else if (r.code != IMAPERR_CODE_NONE) {
-            json_member_cstr(out, &first, "code", imaperr_code_name(r.code));
-            json_member_bool(out, &first, "code_registered", 1);
+            jb_member_cstr(jb, &first, "code", imaperr_code_name(r.code));
+            jb_member_bool(jb, &first, "code_registered", 1);
         } else {
-            json_member_cstr(out, &first, "code", NULL);
+            jb_member_cstr(jb, &first, "code", NULL);
         }
         if (r.code_args.ptr) {
             txt = clean(&s->args, r.code_args.ptr, r.code_args.len, &clen);
-            json_member_str(out, &first, "args_raw", txt, clen);
+            jb_member_str(jb, &first, "args_raw", txt, clen);
         } else {
-            json_member_cstr(out, &first, "args_raw", NULL);
+            jb_member_cstr(jb, &first, "args_raw", NULL);
         }
-        json_member_cstr(out, &first, "args_state",
+        jb_member_cstr(jb, &first, "args_state",
                          r.args_state == IMAPERR_ARGS_NONE ? "none"
                          : r.args_state == IMAPERR_ARGS_RAW ? "raw"
                          : r.args_state == IMAPERR_ARGS_DECODED ? "decoded" : "malformed");
         if (r.args_state == IMAPERR_ARGS_DECODED) {
-            json_member_u64(out, &first, "number", (unsigned long long)r.number);
+            jb_member_u64(jb, &first, "number", (unsigned long long)r.number);
             if (r.number2)
-                json_member_u64(out, &first, "number2", (unsigned long long)r.number2);
+                jb_member_u64(jb, &first, "number2", (unsigned long long)r.number2);
         }
         if (rc == IMAPERR_OK && r.code != IMAPERR_CODE_NONE)
-            print_args_json(&r, s, out, &first);
+            print_args_json(&r, s, jb, &first);
         txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
-        json_member_str(out, &first, "text", r.text.ptr ? txt : NULL, txtlen);
+        jb_member_str(jb, &first, "text", r.text.ptr ? txt : NULL, txtlen);
         if (cmd)
-            json_member_str(out, &first, "command", cmd, cmdlen);
-        json_member_cstr(out, &first, "category", imaperr_category_name(c.category));
-        json_member_cstr(out, &first, "action", imaperr_action_name(c.action));
-        json_member_cstr(out, &first, "severity", imaperr_severity_name(c.severity));
-        json_member_bool(out, &first, "retryable", (c.flags & IMAPERR_FLAG_RETRYABLE) != 0);
-        json_member_bool(out, &first, "show_user", (c.flags & IMAPERR_FLAG_SHOW_USER) != 0);
-        json_member_bool(out, &first, "permanent", (c.flags & IMAPERR_FLAG_PERMANENT) != 0);
-        json_member_bool(out, &first, "uncertain", (c.flags & IMAPERR_FLAG_UNCERTAIN) != 0);
-        json_member_cstr(out, &first, "source", imaperr_source_name(c.source));
-        json_member_u64(out, &first, "confidence", c.confidence);
-        json_member_cstr(out, &first, "wording", c.wording);
-        json_key(out, &first, "hint_backoff_ms");
+            jb_member_str(jb, &first, "command", cmd, cmdlen);
+        jb_member_cstr(jb, &first, "category", imaperr_category_name(c.category));
+        jb_member_cstr(jb, &first, "action", imaperr_action_name(c.action));
+        jb_member_cstr(jb, &first, "severity", imaperr_severity_name(c.severity));
+        jb_member_bool(jb, &first, "retryable", (c.flags & IMAPERR_FLAG_RETRYABLE) != 0);
+        jb_member_bool(jb, &first, "show_user", (c.flags & IMAPERR_FLAG_SHOW_USER) != 0);
+        jb_member_bool(jb, &first, "permanent", (c.flags & IMAPERR_FLAG_PERMANENT) != 0);
+        jb_member_bool(jb, &first, "uncertain", (c.flags & IMAPERR_FLAG_UNCERTAIN) != 0);
+        jb_member_cstr(jb, &first, "source", imaperr_source_name(c.source));
+        jb_member_u64(jb, &first, "confidence", c.confidence);
+        jb_member_cstr(jb, &first, "wording", c.wording);
+        jb_key(jb, &first, "hint_backoff_ms");
         if (c.hint_backoff_ms)
-            fprintf(out, "%llu", (unsigned long long)c.hint_backoff_ms);
+            jb_u64(jb, (unsigned long long)c.hint_backoff_ms);
         else
-            fputs("null", out);
+            jb_put(jb, "null", 4);
         if (c.hint_url.ptr) {
             txt = clean(&s->args, c.hint_url.ptr, c.hint_url.len, &clen);
-            json_member_str(out, &first, "hint_url", txt, clen);
+            jb_member_str(jb, &first, "hint_url", txt, clen);
         } else {
-            json_member_cstr(out, &first, "hint_url", NULL);
+            jb_member_cstr(jb, &first, "hint_url", NULL);
         }
-        json_key(out, &first, "hint_connection_limit");
+        jb_key(jb, &first, "hint_connection_limit");
         if (c.hint_connection_limit)
-            fprintf(out, "%u", c.hint_connection_limit);
+            jb_u64(jb, c.hint_connection_limit);
         else
-            fputs("null", out);
-        json_member_cstr(out, &first, "message_key", imaperr_message_key(&c));
-        json_member_cstr(out, &first, "message", msg);
-        json_member_cstr(out, &first, "lang", info.language[0] ? info.language : o->chosen);
-        json_member_bool(out, &first, "lang_fallback", info.language[0] ? info.fallback : o->fallback);
-        print_repairs_json(r.repairs, out, &first);
-        fputs("}\n", out);
+            jb_put(jb, "null", 4);
+        jb_member_cstr(jb, &first, "message_key", imaperr_message_key(&c));
+        jb_member_cstr(jb, &first, "message", msg);
+        jb_member_cstr(jb, &first, "lang", info.language[0] ? info.language : o->chosen);
+        jb_member_bool(jb, &first, "lang_fallback", info.language[0] ? info.fallback : o->fallback);
+        print_repairs_json(r.repairs, jb, &first);
+        jb_put(jb, "}\n", 2);
+        jb_flush(jb, out);
     } else {
         txt = clean(&s->line, line, len, &clen);
         if (where)
@@ -498,6 +504,7 @@ free_scratch(struct scratch *s)
     free(s->msg.p);
     free(s->cmd.p);
     free(s->str.p);
+    jb_free(&s->json);
 }
 
 static int
@@ -607,14 +614,26 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
     return i < argc && strcmp(argv[i], "--") == 0 ? i + 1 : i;
 }
 
+/* Large stdio buffers for streams of lines: output to a file or a pipe
+ * goes out in 64 KiB writes (a terminal stays line-buffered), input comes
+ * in 64 KiB reads. Called before the first read or write. */
+static void
+stream_buffers(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 16);
+    setvbuf(stdin, NULL, _IOFBF, (size_t)1 << 16);
+}
+
 static int
 cmd_explain(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0, 0 } };
     int i = parse_opts(argc, argv, 2, &o, 1, 0);
     if (i < 0)
         return usage(stderr, EXIT_USAGE);
+    stream_buffers();
     if (i < argc) {
         for (; i < argc; i++)
             explain_line(argv[i], strlen(argv[i]), o.command, &o, NULL, 0, &s, stdout);
@@ -794,11 +813,12 @@ static int
 cmd_scan(int argc, char **argv)
 {
     struct opts o = { NULL, NULL, 0, 0, "en", 0 };
-    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+    struct scratch s = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0, 0 } };
     unsigned long total = 0, attention = 0;
     int i = parse_opts(argc, argv, 2, &o, 0, 1), rc = 0;
     if (i < 0)
         return usage(stderr, EXIT_USAGE);
+    stream_buffers();
     if (i >= argc) {
         if (scan_stream(stdin, "-", &o, &s, &total, &attention) < 0)
             rc = 1;

@@ -1,41 +1,72 @@
-/* json.c - minimal JSON Lines writer for the imaperr tool. */
+/* json.c - minimal JSON Lines writer for the imaperr tool.
+ *
+ * Streams of a million lines go through here, so the writer copies runs
+ * of plain bytes with one call instead of one putc() per byte, formats
+ * numbers itself instead of through printf, and uses stdio's unlocked
+ * calls where the C library has them (the tool is single-threaded). */
 #include <config.h>
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 
+#if defined(__GLIBC__)
+#define PUTC_(c, f) putc_unlocked((c), (f))
+#define WRITE_(s, n, f) fwrite_unlocked((s), 1, (n), (f))
+#else
+#define PUTC_(c, f) putc((c), (f))
+#define WRITE_(s, n, f) fwrite((s), 1, (n), (f))
+#endif
+
+/* Bytes that need an escape: control bytes, DEL, '"' and '\\'. */
+static int
+needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
+}
+
 void
 json_string(FILE *f, const char *s, size_t len)
 {
-    size_t i;
-    putc('"', f);
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run;
+    PUTC_('"', f);
+    while (i < len) {
+        unsigned char c;
+        run = i;
+        while (i < len && !needs_escape((unsigned char)s[i]))
+            i++;
+        if (i > run)
+            WRITE_(s + run, i - run, f);
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i++];
         switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc(c, f);
+        case '"': WRITE_("\\\"", 2, f); break;
+        case '\\': WRITE_("\\\\", 2, f); break;
+        case '\n': WRITE_("\\n", 2, f); break;
+        case '\r': WRITE_("\\r", 2, f); break;
+        case '\t': WRITE_("\\t", 2, f); break;
+        default: {
+            char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            WRITE_(u, 6, f);
+            break;
+        }
         }
     }
-    putc('"', f);
+    PUTC_('"', f);
 }
 
 void
 json_key(FILE *f, int *first, const char *key)
 {
     if (!*first)
-        putc(',', f);
+        PUTC_(',', f);
     *first = 0;
     json_string(f, key, strlen(key));
-    putc(':', f);
+    PUTC_(':', f);
 }
 
 void
@@ -45,7 +76,7 @@ json_member_str(FILE *f, int *first, const char *key, const char *s, size_t len)
     if (s)
         json_string(f, s, len);
     else
-        fputs("null", f);
+        WRITE_("null", 4, f);
 }
 
 void
@@ -58,12 +89,149 @@ void
 json_member_bool(FILE *f, int *first, const char *key, int v)
 {
     json_key(f, first, key);
-    fputs(v ? "true" : "false", f);
+    if (v)
+        WRITE_("true", 4, f);
+    else
+        WRITE_("false", 5, f);
+}
+
+void
+json_u64(FILE *f, unsigned long long v)
+{
+    char d[24];
+    size_t k = sizeof d;
+    do {
+        d[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    WRITE_(d + k, sizeof d - k, f);
 }
 
 void
 json_member_u64(FILE *f, int *first, const char *key, unsigned long long v)
 {
     json_key(f, first, key);
-    fprintf(f, "%llu", v);
+    json_u64(f, v);
+}
+
+/* ---- the memory buffer ------------------------------------------------ */
+
+/* The end of the run of bytes from s[i] that need no escape, eight bytes
+ * per step: a lane of x is below 0x20 when (x - 0x20..) & ~x has its top
+ * bit set there (exact as a yes/no answer), and equals DEL, '"' or '\\'
+ * when x ^ that byte has a zero lane. */
+static size_t
+plain_run(const char *s, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t at = i;
+    uint64_t x, a, b, c;
+    if (len - i < 8) {
+        while (i < len && !needs_escape((unsigned char)s[i]))
+            i++;
+        return i;
+    }
+    for (;;) {
+        memcpy(&x, s + at, 8);
+        a = x ^ (0x7f * ones);
+        b = x ^ ('"' * ones);
+        c = x ^ ('\\' * ones);
+        if ((((x - 0x20 * ones) & ~x) | ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c)) & highs)
+            break;
+        if (at + 8 >= len)
+            return len;
+        at = at + 16 <= len ? at + 8 : len - 8;   /* the last word may overlap */
+    }
+    /* an escape within these eight bytes (at >= i: earlier words were clean) */
+    while (!needs_escape((unsigned char)s[at]))
+        at++;
+    return at < i ? i : at;
+}
+
+void
+jb_grow(struct jbuf *b, size_t more)
+{
+    size_t cap = b->cap ? b->cap : 1024;
+    char *p;
+    while (cap - b->len < more)
+        cap *= 2;
+    p = realloc(b->p, cap);
+    if (p == NULL) {
+        fputs("imaperr: out of memory\n", stderr);
+        exit(1);
+    }
+    b->p = p;
+    b->cap = cap;
+}
+
+void
+jb_string(struct jbuf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run;
+    /* room for the worst case (every byte as \u00XX) up front */
+    if ((b->cap - b->len) / 6 < len + 2)
+        jb_grow(b, 6 * len + 2);
+    b->p[b->len++] = '"';
+    while (i < len) {
+        unsigned char c;
+        char *o;
+        run = i;
+        i = plain_run(s, i, len);
+        if (i > run) {
+            memcpy(b->p + b->len, s + run, i - run);
+            b->len += i - run;
+        }
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i++];
+        o = b->p + b->len;
+        o[0] = '\\';
+        switch (c) {
+        case '"': o[1] = '"'; b->len += 2; break;
+        case '\\': o[1] = '\\'; b->len += 2; break;
+        case '\n': o[1] = 'n'; b->len += 2; break;
+        case '\r': o[1] = 'r'; b->len += 2; break;
+        case '\t': o[1] = 't'; b->len += 2; break;
+        default:
+            o[1] = 'u';
+            o[2] = '0';
+            o[3] = '0';
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            b->len += 6;
+            break;
+        }
+    }
+    b->p[b->len++] = '"';
+}
+
+void
+jb_u64(struct jbuf *b, unsigned long long v)
+{
+    char d[24];
+    size_t k = sizeof d;
+    do {
+        d[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    jb_put(b, d + k, sizeof d - k);
+}
+
+int
+jb_flush(struct jbuf *b, FILE *f)
+{
+    size_t n = b->len;
+    b->len = 0;
+    if (n && WRITE_(b->p, n, f) != n)
+        return EOF;
+    return 0;
+}
+
+void
+jb_free(struct jbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
 }
