@@ -9,6 +9,7 @@
 #   make check-tsan        the 16-thread explain test under ThreadSanitizer
 #   make distcheck         the tarball builds and passes every test again,
 #                          this time with ASan + UBSan (--enable-sanitizers)
+#   make fuzz              every fuzz target for 60 s (FUZZ_SECONDS)
 # and ends with a plain "N passed, N failed" line for the first run.
 set -eu
 cd "$(dirname "$0")/.."
@@ -97,6 +98,15 @@ else
     status=1; echo "make distcheck (ASan+UBSan): FAILED"
 fi
 
+# Every fuzz target for FUZZ_SECONDS (default 60) with clang's libFuzzer,
+# ASan and UBSan; any finding fails (fuzz/README.md).
+if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >"$log.fuzz" 2>&1; then
+    echo "make fuzz: ok"
+    sed -n '/^target  /,$p' "$log.fuzz"
+else
+    status=1; tail -n 60 "$log.fuzz"; echo "make fuzz: FAILED"
+fi
+
 pass=$(sed -n 's/^# PASS: *//p' "$log" | head -n 1)
 fail=$(sed -n 's/^# FAIL: *//p' "$log" | head -n 1)
 xpass=$(sed -n 's/^# XPASS: *//p' "$log" | head -n 1)
@@ -105,6 +115,6 @@ skip=$(sed -n 's/^# SKIP: *//p' "$log" | head -n 1)
 fail=$(( ${fail:-0} + ${xpass:-0} + ${err:-0} ))
 [ "$fail" -eq 0 ] || status=1
 [ -n "$pass" ] || { status=1; pass=0; }
-rm -f "$log" "$log.dist" "$log.vg" "$log.tsan"
+rm -f "$log" "$log.dist" "$log.vg" "$log.tsan" "$log.fuzz"
 echo "${pass} passed, ${fail} failed, ${skip:-0} skipped"
 exit $status
