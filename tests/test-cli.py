@@ -38,6 +38,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # never write __pycache__ into the (read-only) source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import ROLE_OF, Tap, comment  # noqa: E402
+
 TIMEOUT = 120
 
 CATEGORIES = [
@@ -85,55 +89,10 @@ CORPUS_EXCEPTIONS = [
      "error everywhere else; no evidence for a server-specific row."),
 ]
 
-# Command roles as documented (imaperr.h, lib/vocabulary.tsv).
-ROLE_OF = {"LOGIN": "auth", "AUTHENTICATE": "auth", "SELECT": "select",
-           "EXAMINE": "select", "LOGOUT": "logout"}
-
 # ---------------------------------------------------------------------------
-# TAP
+# TAP (testlib.Tap; ROLE_OF: the command roles, also from testlib)
 
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-        self.passed = 0
-        self.skipped = 0
-
-    def ok(self, cond, desc, diag=None):
-        self.n += 1
-        if cond:
-            self.passed += 1
-            print("ok %d - %s" % (self.n, desc))
-        else:
-            self.failed += 1
-            print("not ok %d - %s" % (self.n, desc))
-        if diag and not cond:
-            for d in diag[:40]:
-                comment(d)
-            if len(diag) > 40:
-                comment("... and %d more" % (len(diag) - 40))
-        sys.stdout.flush()
-        return cond
-
-    def skip(self, desc, reason):
-        self.n += 1
-        self.skipped += 1
-        print("ok %d - %s # SKIP %s" % (self.n, desc, reason))
-        sys.stdout.flush()
-
-    def done(self):
-        print("1..%d" % self.n)
-        comment("%d passed, %d failed, %d skipped" % (self.passed, self.failed, self.skipped))
-        return 0 if self.failed == 0 else 1
-
-
-def comment(text):
-    for ln in str(text).splitlines() or [""]:
-        print("# " + ln)
-
-
-tap = Tap()
+tap = Tap(diag_max=40, summary=True)
 
 # ---------------------------------------------------------------------------
 # Environment

@@ -65,12 +65,10 @@ Cyrus(users=None, mailboxes=(), quotas=None, acls=None, conf=None,
     .stop()  stop now (idempotent)
 """
 
-import atexit
 import grp
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +77,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imapclient  # noqa: E402
+from fixture import (Server, chown_tree, free_port, kill_by_dir, stop_process,  # noqa: E402
+                     track, untrack)
 
 __all__ = ["Cyrus", "available", "find_imapd", "USERS", "ADMIN", "MASTER", "SASLPASSWD2"]
 
@@ -92,8 +92,6 @@ ADMIN = ("admin", "adminpw")
 USERS = {"bob": "bobpw", "carol": "carolpw"}
 
 START_ATTEMPTS = 3
-
-_live = set()
 
 
 class _StartFailed(Exception):
@@ -130,33 +128,6 @@ def available():
     return True, ""
 
 
-def _free_port(host, avoid=()):
-    for _ in range(20):
-        s = socket.socket()
-        try:
-            s.bind((host, 0))
-            p = s.getsockname()[1]
-        finally:
-            s.close()
-        if p not in avoid:
-            return p
-    raise RuntimeError("no free port")
-
-
-def _stop_all():
-    for c in list(_live):
-        c.stop()
-
-
-atexit.register(_stop_all)
-
-
-def _on_sigterm(signum, frame):
-    _stop_all()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
 IMAPD_CONF = """\
 # Private Cyrus IMAP for the libimaperr integration tests (generated).
 configdirectory: {dir}/conf
@@ -189,7 +160,7 @@ EVENTS {{
 """
 
 
-class Cyrus:
+class Cyrus(Server):
     """A private Cyrus IMAP instance; see the module docstring."""
 
     def __init__(self, users=None, mailboxes=(), quotas=None, acls=None, conf=None,
@@ -213,13 +184,6 @@ class Cyrus:
         self.transcript = imapclient.Transcript()
 
     # -- files ---------------------------------------------------------------
-    def _write(self, name, text, mode=0o644):
-        path = os.path.join(self.dir, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(path, mode)
-        return path
-
     def _saslpasswd(self, user, password):
         p = subprocess.run([SASLPASSWD2, "-f", os.path.join(self.dir, "sasldb2"), "-p", "-c",
                             "-u", "localhost", user], input=password.encode() + b"\n",
@@ -243,10 +207,7 @@ class Cyrus:
             self._saslpasswd(user, pw)
         uid = pwd.getpwnam("cyrus").pw_uid
         gid = grp.getgrnam("mail").gr_gid
-        for root, dirs, files in os.walk(d):
-            os.chown(root, uid, gid)
-            for f in files:
-                os.chown(os.path.join(root, f), uid, gid)
+        chown_tree(d, uid, gid)
         os.chmod(os.path.join(d, "sasldb2"), 0o640)
 
     # -- life cycle ----------------------------------------------------------
@@ -254,9 +215,7 @@ class Cyrus:
         ok, why = available()
         if not ok:
             raise RuntimeError("cyrus fixture unavailable: " + why)
-        _live.add(self)
-        if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-            signal.signal(signal.SIGTERM, _on_sigterm)
+        track(self)
         try:
             self._setup()
             # a free port can be taken between our probe and master's bind:
@@ -274,10 +233,6 @@ class Cyrus:
             self.stop()
             raise
         return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     def _greets(self, port):
         try:
@@ -302,8 +257,8 @@ class Cyrus:
 
     def _start(self):
         d = self.dir
-        self.port = _free_port(self.host)
-        self.port_tlsonly = _free_port(self.host, avoid=(self.port,))
+        self.port = free_port(self.host)
+        self.port_tlsonly = free_port(self.host, avoid=(self.port,))
         self._write("cyrus.conf", CYRUS_CONF.format(
             ctl=CTL_CYRUSDB, imapd=self.imapd, dir=d, host=self.host, port=self.port,
             port_tlsonly=self.port_tlsonly))
@@ -358,51 +313,17 @@ class Cyrus:
         self._stop_master()
         if self.dir is not None:
             # anything else started with our private configuration
-            self._kill_by_dir()
+            kill_by_dir(self.dir)
             if not self.keep:
                 shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
-        _live.discard(self)
+        untrack(self)
 
     def _stop_master(self):
         if self.proc is not None:
-            if self.proc.poll() is None:
-                try:
-                    os.kill(self.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-                try:
-                    self.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    try:
-                        os.kill(self.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    self.proc.wait(timeout=5)
-            # children that outlived the master: its process group
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            stop_process(self.proc)
             self._out.close()
             self.proc = None
-
-    def _kill_by_dir(self):
-        needle = (self.dir + "/").encode()
-        me = os.getpid()
-        for name in os.listdir("/proc"):
-            if not name.isdigit() or int(name) == me:
-                continue
-            try:
-                with open("/proc/%s/cmdline" % name, "rb") as f:
-                    cmd = f.read()
-            except OSError:
-                continue
-            if needle in cmd:
-                try:
-                    os.kill(int(name), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
 
     # -- helpers -------------------------------------------------------------
     def client(self, tlsonly=False, source=None, timeout=5.0, transcript=None, name=None,

@@ -62,12 +62,10 @@ from 127.0.0.3 plaintext login is allowed and mail_max_userip_connections=1
 (LIMIT on the second login). quota_max_mail_size = MAX_MAIL_SIZE bytes.
 """
 
-import atexit
 import grp
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +74,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imapclient  # noqa: E402
+from fixture import Server, chown_tree, free_port, stop_process, track, untrack  # noqa: E402
 
 __all__ = ["Dovecot", "available", "USERS", "MAX_MAIL_SIZE", "DOVECOT", "DOVEADM"]
 
@@ -97,8 +96,6 @@ USERS = {
     "broken": ("pw", "", False),
 }
 MASTER = ("master", "mpw")
-
-_live = set()
 
 
 def available():
@@ -127,30 +124,7 @@ def available():
     return True, ""
 
 
-def _free_port(host="127.0.0.1"):
-    s = socket.socket()
-    try:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
-
-
-def _stop_all():
-    for d in list(_live):
-        d.stop()
-
-
-atexit.register(_stop_all)
-
-
-def _on_sigterm(signum, frame):
-    _stop_all()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
-class Dovecot:
+class Dovecot(Server):
     """A private Dovecot instance; see the module docstring."""
 
     def __init__(self, lua=None, keep=False, start_timeout=10.0):
@@ -175,17 +149,10 @@ class Dovecot:
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(path, sub), exist_ok=True)
 
-    def _write(self, name, text, mode=0o644):
-        path = os.path.join(self.dir, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(path, mode)
-        return path
-
     def _setup(self):
         self.dir = tempfile.mkdtemp(prefix="imaperr-dovecot-")
         os.chmod(self.dir, 0o755)
-        self.port = _free_port(self.host)
+        self.port = free_port(self.host)
         d = self.dir
         self.conf = os.path.join(d, "dovecot.conf")
         self.log_path = os.path.join(d, "dovecot.log")
@@ -227,10 +194,7 @@ class Dovecot:
                 f.write("From: a@example.com\r\nSubject: big %d\r\n\r\n%s\r\n" % (i, "x" * 500))
         with open(os.path.join(self.maildir("alice"), "subscriptions"), "w") as f:
             f.write("Archive\nLocked\n")
-        for root, dirs, files in os.walk(os.path.join(d, "home")):
-            os.chown(root, nobody, nogroup)
-            for f in files:
-                os.chown(os.path.join(root, f), nobody, nogroup)
+        chown_tree(os.path.join(d, "home"), nobody, nogroup)
 
         self._write("dovecot.conf", CONFIG.format(
             dir=d, port=self.port, host=self.host, max_mail_size=MAX_MAIL_SIZE,
@@ -242,13 +206,8 @@ class Dovecot:
         ok, why = available()
         if not ok:
             raise RuntimeError("dovecot fixture unavailable: " + why)
-        try:
-            if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-                signal.signal(signal.SIGTERM, _on_sigterm)
-        except ValueError:  # not the main thread: atexit and __exit__ still stop it
-            pass
         for attempt in range(3):
-            _live.add(self)
+            track(self)
             try:
                 self._setup()
                 self._start()
@@ -263,10 +222,6 @@ class Dovecot:
                 self.stop()
                 raise
         return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     def _start(self):
         self.proc = subprocess.Popen([DOVECOT, "-F", "-c", self.conf],
@@ -297,31 +252,14 @@ class Dovecot:
     def stop(self):
         """Stop the instance (SIGTERM, then SIGKILL) and remove its folder."""
         if self.proc is not None:
-            if self.proc.poll() is None:
-                try:
-                    os.kill(self.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-                try:
-                    self.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    try:
-                        os.killpg(self.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    self.proc.wait(timeout=5)
-            # children that outlived the master (same session: our own group)
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            stop_process(self.proc)
             if self.proc.stdout:
                 self.proc.stdout.close()
             self.proc = None
         if self.dir is not None and not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
-        _live.discard(self)
+        untrack(self)
 
     # -- helpers -------------------------------------------------------------
     def client(self, source=None, timeout=5.0, transcript=None, name=None, tag_prefix="a"):

@@ -40,96 +40,28 @@ Needs root, cyrus-common, sasl2-bin and the Cyrus imapd binaries
 
 import json
 import os
-import re
 import sys
 import time
 import traceback
-import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # never write __pycache__ into the source tree
 sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.dirname(HERE))
 import imapclient  # noqa: E402
 import cyrus  # noqa: E402
+from expect import (appenduid_args, command_word, copyuid_args, has_control,  # noqa: E402
+                    load_registry, load_wordings, md_cell, modified_args, parse_options,
+                    registry_cell, status_code)
+from testlib import Tap  # noqa: E402
 
-SRCDIR = os.environ.get("top_srcdir") or os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join("tests", "integration", "cyrus-transcript.txt")
 MAXLOGINS = 3          # maxlogins_per_user
 MAXMESSAGESIZE = 8192  # bytes
 
 
 # ---------------------------------------------------------------------------
-# The tables (read here, never the tool's output)
-
-def read_tsv(name):
-    with open(os.path.join(SRCDIR, "lib", name), encoding="utf-8") as f:
-        for ln in f:
-            if ln.startswith("#") or not ln.strip():
-                continue
-            yield ln.rstrip("\n").split("\t")
-
-
-def load_registry():
-    """name -> {status: cell, "action": default action}"""
-    rows = {}
-    for c in read_tsv("registry.tsv"):
-        if len(c) >= 10 and c[3] != "pseudo":
-            rows[c[1]] = {"NO": c[5], "OK": c[6], "BAD": c[7], "BYE": c[8], "action": c[9]}
-    return rows
-
-
-def load_wordings():
-    """id -> (category, action)"""
-    return {c[1]: (c[7], c[8]) for c in read_tsv("wordings.tsv")
-            if c[0] == "wording" and len(c) >= 9}
-
-
-def registry_cell(reg, code, status):
-    """(category, action, weak) of the registry cell, or None for '-'."""
-    row = reg[code]
-    cell = row["OK" if status in ("OK", "PREAUTH") else status]
-    if cell == "-":
-        return None
-    weak = cell.startswith("~")
-    parts = cell.lstrip("~").split("/")
-    return parts[0], (parts[1] if len(parts) > 1 and parts[1] else row["action"]), weak
-
-
-# ---------------------------------------------------------------------------
-# TAP
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, cond, name, diag=()):
-        self.n += 1
-        self.failed += 0 if cond else 1
-        print("%s %d - %s" % ("ok" if cond else "not ok", self.n, name))
-        for d in diag:
-            for l in str(d).splitlines():
-                print("#   " + l)
-        sys.stdout.flush()
-        return cond
-
-    def comment(self, text):
-        for l in str(text).splitlines():
-            print("# " + l)
-
-
-# ---------------------------------------------------------------------------
 # Situations
-
-STATUS_RE = re.compile(r"^(\S+) (OK|NO|BAD|BYE|PREAUTH)(?: \[([A-Za-z0-9.-]+)[^\]]*\])?")
-
-
-def status_code(line):
-    m = STATUS_RE.match(line)
-    if not m:
-        return None, None
-    return m.group(2), (m.group(3).upper() if m.group(3) else None)
-
 
 class Situation:
     """One provoked response and what DESIGN.md says about it.
@@ -209,15 +141,6 @@ class Run:
         return s
 
 
-def command_word(command_line):
-    w = command_line.split()[1:]
-    if not w:
-        return None
-    if w[0].upper() == "UID" and len(w) > 1:
-        return "UID " + w[1].upper()
-    return w[0].upper()
-
-
 def message(subject, size=0, eol="\r\n"):
     head = "From: tester@example.com%sTo: bob@localhost%sSubject: %s%s%s" % (
         eol, eol, subject, eol, eol)
@@ -225,31 +148,6 @@ def message(subject, size=0, eol="\r\n"):
     while len(head) + len(body) < size:
         body += "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + eol
     return head + (body or "hello" + eol)
-
-
-def appenduid_args(line):
-    m = re.search(r"\[APPENDUID (\d+) (\d+)\]", line)
-    u = int(m.group(2))
-    return {"uidvalidity": int(m.group(1)), "uids": [[u, u]]}
-
-
-def uid_set(text):
-    out = []
-    for part in text.split(","):
-        a, _, b = part.partition(":")
-        lo, hi = int(a), int(b or a)
-        out.append([min(lo, hi), max(lo, hi)])
-    return out
-
-
-def copyuid_args(line):
-    m = re.search(r"\[COPYUID (\d+) (\S+) (\S+)\]", line)
-    return {"uidvalidity": int(m.group(1)), "source": uid_set(m.group(2)),
-            "destination": uid_set(m.group(3))}
-
-
-def modified_args(line):
-    return {"uids": uid_set(re.search(r"\[MODIFIED (\S+)\]", line).group(1))}
 
 
 CRED = ("credential", "reauthenticate", "text-heuristic")
@@ -417,10 +315,6 @@ def scan(tool, transcript, lang=None):
     return {i: obj for i, (line, obj) in zip(idx, pairs)}
 
 
-def has_control(s):
-    return any(unicodedata.category(ch) == "Cc" for ch in s)
-
-
 def judge(s, reg, words):
     """(ok, diagnostics) for one situation."""
     d = []
@@ -481,10 +375,6 @@ def judge(s, reg, words):
 # ---------------------------------------------------------------------------
 # Report
 
-def md_cell(s):
-    return str(s).replace("|", "\\|")
-
-
 def write_report(path, run, verdicts, results, cy, started):
     lines = ["# libimaperr against Cyrus IMAP (tests/integration/test-cyrus.py)",
              "# server: %s" % (cy.version or "?"),
@@ -538,21 +428,10 @@ def write_report(path, run, verdicts, results, cy, started):
 # ---------------------------------------------------------------------------
 
 def main(argv):
-    tool = os.environ.get("IMAPERR_TOOL")
-    out = DEFAULT_OUT
-    i = 1
-    while i < len(argv):
-        if argv[i] == "--tool" and i + 1 < len(argv):
-            tool = argv[i + 1]
-            i += 2
-        elif argv[i] == "--out" and i + 1 < len(argv):
-            out = argv[i + 1]
-            i += 2
-        else:
-            print("usage: test-cyrus.py [--tool IMAPERR] [--out FILE]", file=sys.stderr)
-            return 2
-    if not tool:
-        tool = os.path.join(os.environ.get("top_builddir", "."), "tools", "imaperr")
+    opts = parse_options(argv, DEFAULT_OUT, "usage: test-cyrus.py [--tool IMAPERR] [--out FILE]")
+    if opts is None:
+        return 2
+    tool, out, _ = opts
 
     ok, why = cyrus.available()
     if not ok:
@@ -564,7 +443,7 @@ def main(argv):
         print("1..0 # SKIP " + why)
         return 0
 
-    tap = Tap()
+    tap = Tap(diag_prefix="#   ")
     started = time.monotonic()
     reg, words = load_registry(), load_wordings()
     try:
@@ -588,8 +467,7 @@ def main(argv):
                     c.close()
     except Exception:
         tap.ok(False, "Cyrus fixture and provocations ran", traceback.format_exc().splitlines())
-        print("1..%d" % tap.n)
-        return 1
+        return tap.done()
     server_time = time.monotonic() - started
 
     # the library's verdicts, session by session, in English and German
@@ -600,8 +478,7 @@ def main(argv):
             verdicts[id(t)] = {i: (en[i], de[i]) for i in en}
     except Exception:
         tap.ok(False, "imaperr scan over the transcripts", traceback.format_exc().splitlines())
-        print("1..%d" % tap.n)
-        return 1
+        return tap.done()
     for s in run.sits:
         if s.index is not None:
             pair = verdicts[id(s.client.transcript)].get(s.index)
@@ -631,8 +508,7 @@ def main(argv):
 
     write_report(out, run, verdicts, results, cy, started)
     tap.comment("transcript and verdicts: %s" % os.path.abspath(out))
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

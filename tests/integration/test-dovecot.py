@@ -36,76 +36,23 @@ import re
 import sys
 import time
 import traceback
-import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # never write __pycache__ into the (read-only) source tree
 sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.dirname(HERE))
 import imapclient  # noqa: E402
 import dovecot  # noqa: E402
+from expect import (appenduid_args, badcharset_args, command_word, copyuid_args,  # noqa: E402
+                    has_control, load_registry, load_wordings, md_cell, modified_args,
+                    parse_options, referral_args, registry_cell, status_code)
+from testlib import ROLE_OF, Tap  # noqa: E402
 
-SRCDIR = os.environ.get("top_srcdir") or os.path.dirname(os.path.dirname(HERE))
 UNAVAILABLE_TRIES = 5
-ROLE_OF = {"LOGIN": "auth", "AUTHENTICATE": "auth", "SELECT": "select",
-           "EXAMINE": "select", "LOGOUT": "logout"}
 
 
 # ---------------------------------------------------------------------------
-# TAP
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, cond, name, diag=()):
-        self.n += 1
-        if not cond:
-            self.failed += 1
-        print("%s %d - %s" % ("ok" if cond else "not ok", self.n, name))
-        for d in diag:
-            for l in str(d).splitlines():
-                print("#   " + l)
-        sys.stdout.flush()
-
-    def skip(self, name, why):
-        self.n += 1
-        print("ok %d - %s # SKIP %s" % (self.n, name, why))
-
-    def comment(self, text):
-        for l in str(text).splitlines():
-            print("# " + l)
-
-    def done(self):
-        print("1..%d" % self.n)
-        return 1 if self.failed else 0
-
-
-# ---------------------------------------------------------------------------
-# What DESIGN.md and the tables say (never the tool's output)
-
-def load_registry():
-    rows = {}
-    with open(os.path.join(SRCDIR, "lib", "registry.tsv"), encoding="utf-8") as f:
-        for ln in f:
-            if ln.startswith("#") or not ln.strip():
-                continue
-            c = ln.rstrip("\n").split("\t")
-            if len(c) >= 13 and c[3] != "pseudo":
-                rows[c[1]] = {"NO": c[5], "OK": c[6], "BAD": c[7], "BYE": c[8],
-                              "action": c[9], "flags": c[10]}
-    return rows
-
-
-def load_wordings():
-    rows = {}
-    with open(os.path.join(SRCDIR, "lib", "wordings.tsv"), encoding="utf-8") as f:
-        for ln in f:
-            c = ln.rstrip("\n").split("\t")
-            if c and c[0] == "wording" and len(c) >= 13:
-                rows[c[1]] = {"category": c[7], "action": c[8]}
-    return rows
-
+# What DESIGN.md and the tables say (never the tool's output; expect.py)
 
 def by_status(status, role):
     """DESIGN.md "Status and context" and imaperr.h: the answer when the code
@@ -128,25 +75,12 @@ def registry_expect(reg, status, code, command):
     give a line with this status, code and command."""
     role = ROLE_OF.get(command.split()[-1] if command and command.startswith("UID ") else command)
     cat, act = by_status(status, role)
-    row = reg.get(code) if code else None
-    if row is None or (status == "BYE" and role == "logout"):
+    if code not in reg or (status == "BYE" and role == "logout"):
         return cat, act, "status"
-    cell = row["OK" if status in ("OK", "PREAUTH") else status]
-    if cell == "-":
+    cell = registry_cell(reg, code, status)
+    if cell is None or (cell[2] and cat != "unknown"):
         return cat, act, "status"
-    weak = cell.startswith("~")
-    parts = cell.lstrip("~").split("/")
-    if weak and cat != "unknown":
-        return cat, act, "status"
-    return parts[0], (parts[1] if len(parts) > 1 and parts[1] else row["action"]), "code"
-
-
-def line_status_code(line):
-    """Status and code of a server line, read here with a regex."""
-    m = re.match(r"^(\S+) (OK|NO|BAD|BYE|PREAUTH)(?: \[([A-Za-z0-9.-]+)[^\]]*\])?", line)
-    if not m:
-        return None, None
-    return m.group(2), (m.group(3).upper() if m.group(3) else None)
+    return cell[0], cell[1], "code"
 
 
 # ---------------------------------------------------------------------------
@@ -178,40 +112,6 @@ def locate(transcript, line):
     raise AssertionError("line not in transcript: %r" % line)
 
 
-def args_appenduid(line):
-    m = re.search(r"\[APPENDUID (\d+) (\d+)\]", line)
-    u = int(m.group(2))
-    return {"uidvalidity": int(m.group(1)), "uids": [[u, u]]}
-
-
-def seqset(text):
-    out = []
-    for part in text.split(","):
-        a, _, b = part.partition(":")
-        lo, hi = int(a), int(b or a)
-        out.append([min(lo, hi), max(lo, hi)])
-    return out
-
-
-def args_copyuid(line):
-    m = re.search(r"\[COPYUID (\d+) (\S+) (\S+)\]", line)
-    return {"uidvalidity": int(m.group(1)), "source": seqset(m.group(2)),
-            "destination": seqset(m.group(3))}
-
-
-def args_referral(line):
-    return {"url": re.search(r"\[REFERRAL (\S+)\]", line).group(1)}
-
-
-def args_modified(line):
-    return {"uids": seqset(re.search(r"\[MODIFIED (\S+)\]", line).group(1))}
-
-
-def args_badcharset(line):
-    m = re.search(r"\[BADCHARSET \(([^)]*)\)\]", line)
-    return {"charsets": m.group(1).split()} if m else None  # list is optional (RFC 5255)
-
-
 class Run:
     def __init__(self, tap, d):
         self.tap = tap
@@ -240,7 +140,7 @@ class Run:
             line = None
             cands = ([r.tagged] if r.tagged else []) + r.untagged
             for l in cands:
-                st, cd = line_status_code(l)
+                st, cd = status_code(l)
                 if cd == code and st is not None:
                     line = l
                     break
@@ -248,7 +148,7 @@ class Run:
                 self.sits.append(Failed(name, client, r, code))
                 return
             if command is None:
-                command = cmd_word(r.command)
+                command = command_word(r.command)
         self.sits.append(Situation(name, client, line, command, code, **kw))
 
 
@@ -261,15 +161,6 @@ class Failed:
         self.session = client.name
         self.response = r
         self.code = code
-
-
-def cmd_word(command_line):
-    w = command_line.split()[1:]
-    if not w:
-        return None
-    if w[0].upper() == "UID" and len(w) > 1:
-        return "UID " + w[1].upper()
-    return w[0].upper()
 
 
 def provoke(run):
@@ -302,7 +193,7 @@ def provoke(run):
     c.close()
     c = run.client("referral")
     run.add("REFERRAL: LOGIN of a nologin user with host=", c, c.login(*d.creds("moved")),
-            "REFERRAL", args=args_referral)
+            "REFERRAL", args=referral_args)
     c.close()
     # The failed userdb lookup races with the disconnect: the client gets the
     # tagged line or just EOF. Try a few times to get a line to check.
@@ -380,7 +271,7 @@ def provoke(run):
             c.append("INBOX", msg % ("big", "y" * (dovecot.MAX_MAIL_SIZE + 1000))), "LIMIT")
     for i in range(3):
         r = c.append("INBOX", msg % ("m%d" % i, "hello %d" % i))
-    run.add("APPENDUID: APPEND to INBOX", c, r, "APPENDUID", args=args_appenduid)
+    run.add("APPENDUID: APPEND to INBOX", c, r, "APPENDUID", args=appenduid_args)
     run.add("READ-ONLY: SELECT of a mailbox the ACL makes read-only", c,
             c.command("SELECT Locked"), "READ-ONLY")
     run.add("READ-ONLY: EXAMINE INBOX", c, c.command("EXAMINE INBOX"), "READ-ONLY")
@@ -388,16 +279,16 @@ def provoke(run):
     run.add("CLIENTBUG: STATUS of the selected mailbox", c,
             c.command("STATUS INBOX (MESSAGES)"), "CLIENTBUG")
     run.add("COPYUID: COPY to another mailbox", c, c.command("COPY 1:2 Archive"), "COPYUID",
-            args=args_copyuid)
+            args=copyuid_args)
     run.add("TRYCREATE: COPY to a missing mailbox", c, c.command("COPY 1 Nope"), "TRYCREATE")
     run.add("TRYCREATE: MOVE to a missing mailbox", c, c.command("MOVE 1 Nope"), "TRYCREATE")
     run.add("BADCHARSET: SEARCH with an unknown charset", c,
             c.command("SEARCH CHARSET X-NO-SUCH-CHARSET TEXT x"), "BADCHARSET",
-            args=args_badcharset)
+            args=badcharset_args)
     c.command("STORE 1 +FLAGS (\\Flagged)")
     run.add("MODIFIED: STORE with UNCHANGEDSINCE older than the message", c,
             c.command("STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\\Seen)"), "MODIFIED",
-            args=args_modified)
+            args=modified_args)
     c.command("FETCH 1 BODY.PEEK[]")  # a literal in the transcript
     c.logout()
     c.close()
@@ -475,10 +366,6 @@ def provoke(run):
 # ---------------------------------------------------------------------------
 # Verdicts and checks
 
-def has_control(s):
-    return any(unicodedata.category(ch) == "Cc" for ch in s)
-
-
 def scan_sessions(tool, sessions):
     """{id(transcript): {line_number: (en, de)}} and a list of parse problems.
     One run of `imaperr scan` per language over all session files."""
@@ -509,7 +396,7 @@ def check(reg, words, s):
         p.append("parse error: %s" % oe["error"])
     if oe.get("kind") != "status":
         p.append("kind %r, expected status" % oe.get("kind"))
-    status, code = line_status_code(s.line)
+    status, code = status_code(s.line)
     if code != s.code:
         p.append("test bug: line has code %r, situation expects %r" % (code, s.code))
     if oe.get("code") != s.code:
@@ -528,9 +415,9 @@ def check(reg, words, s):
         row = words.get(s.wording)
         if row is None:
             p.append("lib/wordings.tsv has no row %s" % s.wording)
-        elif (row["category"], row["action"]) != exp:
+        elif row != exp:
             p.append("wordings.tsv row %s says %s/%s, DESIGN.md %s/%s" % (
-                s.wording, row["category"], row["action"], exp[0], exp[1]))
+                s.wording, row[0], row[1], exp[0], exp[1]))
         if oe.get("wording") != s.wording:
             p.append("wording %r, expected row %s" % (oe.get("wording"), s.wording))
     if src is not None and oe.get("source") != src:
@@ -577,10 +464,6 @@ def explain_by_command(tool, sits):
     return out
 
 
-def md(s):
-    return str(s).replace("|", "\\|")
-
-
 def write_report(path, run, results, lookup):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -591,15 +474,15 @@ def write_report(path, run, results, lookup):
         f.write("| --- | --- | --- | --- | --- | --- | --- |\n")
         for s, probs in results:
             if isinstance(s, Failed):
-                f.write("| %s | | (not provoked) | | | | FAIL |\n" % md(s.name))
+                f.write("| %s | | (not provoked) | | | | FAIL |\n" % md_cell(s.name))
                 continue
             oe = s.verdict[0]
             f.write("| %s | %s | `%s` | %s | %s | %s | %s |\n" % (
-                md(s.name), md(s.command or "(none pending)"), md(s.line),
-                md(oe.get("code") or "-"), md(oe.get("category")), md(oe.get("action")),
-                "ok" if not probs else "FAIL: " + md("; ".join(probs))))
+                md_cell(s.name), md_cell(s.command or "(none pending)"), md_cell(s.line),
+                md_cell(oe.get("code") or "-"), md_cell(oe.get("category")), md_cell(oe.get("action")),
+                "ok" if not probs else "FAIL: " + md_cell("; ".join(probs))))
         for name, text in run.notes:
-            f.write("| %s | | (%s) | | | | |\n" % (md(name), md(text)))
+            f.write("| %s | | (%s) | | | | |\n" % (md_cell(name), md_cell(text)))
         f.write("\n## Sessions (C: sent, S: received, #=> library verdict, en / de)\n")
         seen = set()
         for c in run.sessions:
@@ -623,25 +506,13 @@ def write_report(path, run, results, lookup):
 
 
 def main(argv):
-    out = os.path.join("tests", "integration", "dovecot-transcript.txt")
-    tool = os.environ.get("IMAPERR_TOOL")
-    print_table = False
-    i = 1
-    while i < len(argv):
-        if argv[i] == "--out" and i + 1 < len(argv):
-            out = argv[i + 1]
-            i += 2
-        elif argv[i] == "--tool" and i + 1 < len(argv):
-            tool = argv[i + 1]
-            i += 2
-        elif argv[i] == "--table":
-            print_table = True
-            i += 1
-        else:
-            print("usage: test-dovecot.py [--tool IMAPERR] [--out FILE] [--table]", file=sys.stderr)
-            return 2
-    if not tool:
-        tool = os.path.join(os.environ.get("top_builddir", "."), "tools", "imaperr")
+    opts = parse_options(argv, os.path.join("tests", "integration", "dovecot-transcript.txt"),
+                         "usage: test-dovecot.py [--tool IMAPERR] [--out FILE] [--table]",
+                         flags=("--table",))
+    if opts is None:
+        return 2
+    tool, out, given = opts
+    print_table = "--table" in given
     ci = imapclient.servers_required()
 
     ok, why = dovecot.available()
@@ -653,7 +524,7 @@ def main(argv):
         print("1..0 # SKIP dovecot not installed or not usable (%s)" % why)
         return 0
 
-    tap = Tap()
+    tap = Tap(diag_prefix="#   ")
     reg = load_registry()
     words = load_wordings()
     t0 = time.monotonic()
