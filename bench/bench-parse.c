@@ -105,16 +105,21 @@ row_clock_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* The lines of buf[0, len), one at a time: *line and *n get the next line
- * (with its CRLF); returns 0 at the end. */
+/* The lines of buf[0, len), one at a time: next_line() sets c->l and c->n
+ * to the next line (with its CRLF) and returns 0 at the end. cmd: the
+ * command index of each line (bench/lines.h). */
 struct cursor {
     const char *p, *end;
     const unsigned char *cmd;
     size_t i;
+    const char *l; /* the current line */
+    size_t n;      /* its length */
 };
 
+#define CURSOR(buf, len, cmd) { (buf), (buf) + (len), (cmd), 0, NULL, 0 }
+
 static inline int
-next_line(struct cursor *c, const char **line, size_t *n)
+next_line(struct cursor *c)
 {
     const char *e;
     if (c->p >= c->end)
@@ -122,8 +127,8 @@ next_line(struct cursor *c, const char **line, size_t *n)
     e = memchr(c->p, '\n', (size_t)(c->end - c->p));
     if (e == NULL)
         e = c->end - 1;
-    *line = c->p;
-    *n = (size_t)(e - c->p) + 1;
+    c->l = c->p;
+    c->n = (size_t)(e - c->p) + 1;
     c->p = e + 1;
     c->i++;
     return 1;
@@ -143,24 +148,20 @@ typedef uint64_t row_fn(const char *buf, size_t len, const unsigned char *cmd);
 NOINLINE static uint64_t
 row_floor(const char *buf, size_t len, const unsigned char *cmd)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t s = 0;
-    while (next_line(&c, &l, &n))
-        s += n;
+    while (next_line(&c))
+        s += c.n;
     return s;
 }
 
 NOINLINE static uint64_t
 row_peek(const char *buf, size_t len, const unsigned char *cmd)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t s = 0;
-    while (next_line(&c, &l, &n)) {
-        const char *b = memchr(l, '[', n), *e = l + n;
+    while (next_line(&c)) {
+        const char *b = memchr(c.l, '[', c.n), *e = c.l + c.n;
         if (b) {
             uint32_t h = 2166136261u;
             for (b++; b < e && *b != ']' && *b != ' '; b++)
@@ -174,61 +175,46 @@ row_peek(const char *buf, size_t len, const unsigned char *cmd)
 NOINLINE static uint64_t
 row_parse(const char *buf, size_t len, const unsigned char *cmd)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t s = 0;
-    while (next_line(&c, &l, &n)) {
+    while (next_line(&c)) {
         imaperr_response r = IMAPERR_RESPONSE_INIT;
-        if (imaperr_parse(l, n, &r) == IMAPERR_OK)
+        if (imaperr_parse(c.l, c.n, &r) == IMAPERR_OK)
             s += (uint64_t)r.code + r.text.len;
     }
     return s;
 }
 
+/* Parse the cursor's current line and classify it for its command
+ * with these options; a line that does not parse is classified with
+ * imaperr_classify_parse_error() when parse_errors is set (as the CLI
+ * does). Returns imaperr_parse()'s result, or else imaperr_classify()'s. */
+static inline int
+classify_line(const struct cursor *c, unsigned options, int parse_errors, imaperr_response *r,
+              imaperr_classification *k)
+{
+    int rc = imaperr_parse(c->l, c->n, r);
+    if (rc == IMAPERR_OK)
+        return imaperr_classify(r, command_of(c), options, k);
+    if (parse_errors)
+        imaperr_classify_parse_error(rc, k);
+    return rc;
+}
+
+/* The classify rows; with_args: then imaperr_args_decode() on each
+ * classified line that has a code. */
 static inline uint64_t
-classify_rows(const char *buf, size_t len, const unsigned char *cmd, unsigned options)
+classify_rows(const char *buf, size_t len, const unsigned char *cmd, unsigned options, int with_args)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t s = 0;
-    while (next_line(&c, &l, &n)) {
+    while (next_line(&c)) {
         imaperr_response r = IMAPERR_RESPONSE_INIT;
         imaperr_classification k = IMAPERR_CLASSIFICATION_INIT;
-        if (imaperr_parse(l, n, &r) == IMAPERR_OK && imaperr_classify(&r, command_of(&c), options, &k) == IMAPERR_OK)
-            s += (uint64_t)k.category * 31 + k.action;
-    }
-    return s;
-}
-
-NOINLINE static uint64_t
-row_classify(const char *buf, size_t len, const unsigned char *cmd)
-{
-    return classify_rows(buf, len, cmd, IMAPERR_CLASSIFY_NO_HEURISTICS);
-}
-
-NOINLINE static uint64_t
-row_fallback(const char *buf, size_t len, const unsigned char *cmd)
-{
-    return classify_rows(buf, len, cmd, 0);
-}
-
-NOINLINE static uint64_t
-row_args(const char *buf, size_t len, const unsigned char *cmd)
-{
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
-    uint64_t s = 0;
-    while (next_line(&c, &l, &n)) {
-        imaperr_response r = IMAPERR_RESPONSE_INIT;
-        imaperr_classification k = IMAPERR_CLASSIFICATION_INIT;
-        if (imaperr_parse(l, n, &r) != IMAPERR_OK ||
-            imaperr_classify(&r, command_of(&c), IMAPERR_CLASSIFY_NO_HEURISTICS, &k) != IMAPERR_OK)
+        if (classify_line(&c, options, 0, &r, &k) != IMAPERR_OK)
             continue;
         s += (uint64_t)k.category * 31 + k.action;
-        if (r.code != IMAPERR_CODE_NONE) {
+        if (with_args && r.code != IMAPERR_CODE_NONE) {
             imaperr_args a = IMAPERR_ARGS_INIT;
             if (imaperr_args_decode(&r, &a) == IMAPERR_OK)
                 s += a.nfields + (uint64_t)a.state + (a.nfields ? a.field[0].number : 0);
@@ -237,22 +223,34 @@ row_args(const char *buf, size_t len, const unsigned char *cmd)
     return s;
 }
 
+NOINLINE static uint64_t
+row_classify(const char *buf, size_t len, const unsigned char *cmd)
+{
+    return classify_rows(buf, len, cmd, IMAPERR_CLASSIFY_NO_HEURISTICS, 0);
+}
+
+NOINLINE static uint64_t
+row_fallback(const char *buf, size_t len, const unsigned char *cmd)
+{
+    return classify_rows(buf, len, cmd, 0, 0);
+}
+
+NOINLINE static uint64_t
+row_args(const char *buf, size_t len, const unsigned char *cmd)
+{
+    return classify_rows(buf, len, cmd, IMAPERR_CLASSIFY_NO_HEURISTICS, 1);
+}
+
 static inline uint64_t
 explain_rows(const char *buf, size_t len, const unsigned char *cmd, const char *locale)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t s = 0;
     char out[1024];
-    while (next_line(&c, &l, &n)) {
+    while (next_line(&c)) {
         imaperr_response r = IMAPERR_RESPONSE_INIT;
         imaperr_classification k = IMAPERR_CLASSIFICATION_INIT;
-        int rc = imaperr_parse(l, n, &r);
-        if (rc == IMAPERR_OK)
-            rc = imaperr_classify(&r, command_of(&c), 0, &k);
-        else
-            imaperr_classify_parse_error(rc, &k);
+        int rc = classify_line(&c, 0, 1, &r, &k);
         rc = imaperr_explain(rc == IMAPERR_OK ? &r : NULL, &k, NULL, locale, out, sizeof out, NULL);
         if (rc > 0)
             s += (uint64_t)rc + (unsigned char)out[0];
@@ -294,21 +292,15 @@ NOINLINE static uint64_t
 row_advise(const char *buf, size_t len, const unsigned char *cmd)
 {
     static const imaperr_retry_policy policy = IMAPERR_RETRY_POLICY_INIT;
-    struct cursor c = { buf, buf + len, cmd, 0 };
+    struct cursor c = CURSOR(buf, len, cmd);
     imaperr_random rnd = IMAPERR_RANDOM_INIT(42);
     uint64_t now = 1000000, s = 0;
-    const char *l;
-    size_t n;
-    while (next_line(&c, &l, &n)) {
+    while (next_line(&c)) {
         imaperr_response r = IMAPERR_RESPONSE_INIT;
         imaperr_classification k = IMAPERR_CLASSIFICATION_INIT;
         imaperr_retry_op op = IMAPERR_RETRY_OP_INIT;
         imaperr_advice a = IMAPERR_ADVICE_INIT;
-        int rc = imaperr_parse(l, n, &r);
-        if (rc == IMAPERR_OK)
-            imaperr_classify(&r, command_of(&c), 0, &k);
-        else
-            imaperr_classify_parse_error(rc, &k);
+        classify_line(&c, 0, 1, &r, &k);
         op.command = command_of(&c);
         op.start_ms = now;
         if (imaperr_advise(&policy, &advise_states[c.i % ACCOUNTS], &op, IMAPERR_OUTCOME_RESPONSE, &k, now, &rnd,
@@ -431,12 +423,11 @@ static uint64_t etpan_ok;
 NOINLINE static uint64_t
 row_libetpan(const char *buf, size_t len, const unsigned char *cmd)
 {
-    struct cursor c = { buf, buf + len, cmd, 0 };
-    const char *l;
-    size_t n;
+    struct cursor c = CURSOR(buf, len, cmd);
     uint64_t ok = 0;
-    while (next_line(&c, &l, &n)) {
-        size_t indx = 0;
+    while (next_line(&c)) {
+        const char *l = c.l;
+        size_t n = c.n, indx = 0;
         int r;
         mmap_string_truncate(etp.buffer, 0);
         if (mmap_string_append_len(etp.buffer, l, n) == NULL)

@@ -8,6 +8,7 @@
 
 #include "imaperr.h"
 #include "lines.h"
+#include "../tests/tsv.h"
 
 /* ---- random numbers: SplitMix64 ----------------------------------------- */
 
@@ -262,19 +263,7 @@ read_wordings(const char *srcdir, struct srclines *out)
         return 0;
     while (fgets(line, sizeof line, f)) {
         char *col[16];
-        int n = 0;
-        char *p = line;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        while (n < 16) {
-            char *t = strchr(p, '\t');
-            col[n++] = p;
-            if (t == NULL)
-                break;
-            *t = '\0';
-            p = t + 1;
-        }
+        int n = tsv_split(line, col, 16);
         if (n >= 13 && strcmp(col[0], "wording") == 0 && ok_line(col[12]))
             if (sl_add(out, col[12], strlen(col[12]), command_index(col[4])) < 0) {
                 fclose(f);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "imaperr.h"
+#include "tsv.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -68,19 +69,9 @@ load(const char *path, void (*take)(char **col, int n))
         return 0;
     while (fgets(buf, sizeof buf, f)) {
         char *col[16];
-        int n = 0;
-        char *p = buf;
-        buf[strcspn(buf, "\r\n")] = '\0';
-        if (buf[0] == '#' || buf[0] == '\0')
+        int n = tsv_split(buf, col, 16);
+        if (n == 0)
             continue;
-        while (n < 16) {
-            char *t = strchr(p, '\t');
-            col[n++] = p;
-            if (t == NULL)
-                break;
-            *t = '\0';
-            p = t + 1;
-        }
         take(col, n);
     }
     fclose(f);

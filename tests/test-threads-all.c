@@ -20,13 +20,13 @@
  * with the library sources under ThreadSanitizer and runs it.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "imaperr.h"
 #include "internal.h"
+#include "tap.h"
 
 #ifndef TOP_BUILDDIR
 #define TOP_BUILDDIR "."
@@ -250,23 +250,6 @@ thread_main(void *arg)
     pthread_barrier_wait(&start);
     work(arg);
     return NULL;
-}
-
-static int test_no, failed;
-
-static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    if (!cond)
-        failed = 1;
 }
 
 int
