@@ -106,7 +106,8 @@ struct imaperr__argtype_row {
     unsigned short first_field;  /* index into imaperr__field_specs */
     unsigned char nfields;
 };
-struct imaperr__command_row { const char *name; unsigned char role; };
+/* name NUL-padded to a fixed size: lib/registry.c compares it as a block */
+struct imaperr__command_row { char name[16]; unsigned char role; };
 struct imaperr__name_row { const char *name; unsigned short code; };
 
 /* Generated tables (registry-data.c). */
@@ -125,6 +126,9 @@ extern const struct imaperr__argtype_row imaperr__argtypes[];
 extern const struct imaperr__field_spec imaperr__field_specs[];
 extern const struct imaperr__command_row imaperr__commands[];
 extern const unsigned imaperr__command_count;
+/* the longest command name (lib/gen-registry.awk keeps it below the cap) */
+extern const unsigned imaperr__command_name_max;
+#define IMAPERR__COMMAND_NAME_CAP sizeof(((struct imaperr__command_row *)0)->name)
 /* imaperr__commands by hash, as imaperr__code_hash below */
 extern const unsigned char imaperr__command_hash[256];
 extern const struct imaperr__code_row imaperr__codes[];

@@ -214,9 +214,8 @@ static size_t
 parse_code(const char *s, size_t n, imaperr_response *r)
 {
     size_t i = 1, name_end, args_start = 0, args_end = 0;
-    imaperr_response tmp = *r;
     uint32_t hash = 0;
-    unsigned seen = 0, cls;
+    unsigned seen = 0, cls, repairs = 0;
 
     /* one pass over the name: its end, its hash, whether it has lower case */
     while (i < n && ((cls = imaperr__char_class[(unsigned char)s[i]]) & IMAPERR__CC_ATOM)) {
@@ -232,7 +231,7 @@ parse_code(const char *s, size_t n, imaperr_response *r)
         int inq = 0;
         ++i;
         if (i < n && s[i] == ' ') {
-            tmp.repairs |= IMAPERR_REPAIR_EXTRA_SPACE;
+            repairs |= IMAPERR_REPAIR_EXTRA_SPACE;
             while (i < n && s[i] == ' ')
                 i++;
         }
@@ -270,26 +269,32 @@ parse_code(const char *s, size_t n, imaperr_response *r)
         while (args_end > args_start && s[args_end - 1] == ' ')
             args_end--;
         if (args_end == args_start || args_end != i)
-            tmp.repairs |= IMAPERR_REPAIR_EXTRA_SPACE;
+            repairs |= IMAPERR_REPAIR_EXTRA_SPACE;
     } else if (s[i] != ']') {
         return 0;
     }
 
-    tmp.code_name.ptr = s + 1;
-    tmp.code_name.len = name_end - 1;
+    /* r's code members are still as imaperr_parse() zeroed them (one
+     * bracket per line): fill them in place; on failure put them back */
+    r->code_name.ptr = s + 1;
+    r->code_name.len = name_end - 1;
     if (args_end > args_start) {
-        tmp.code_args.ptr = s + args_start;
-        tmp.code_args.len = args_end - args_start;
+        r->code_args.ptr = s + args_start;
+        r->code_args.len = args_end - args_start;
     }
-    tmp.code = imaperr__code_lookup(tmp.code_name.ptr, tmp.code_name.len, hash);
-    if (tmp.code == IMAPERR_CODE_UNKNOWN) {
-        tmp.args_state = tmp.code_args.len ? IMAPERR_ARGS_RAW : IMAPERR_ARGS_NONE;
-    } else if (!check_args(imaperr__code_row(tmp.code), &tmp)) {
+    r->code = imaperr__code_lookup(r->code_name.ptr, r->code_name.len, hash);
+    if (r->code == IMAPERR_CODE_UNKNOWN) {
+        r->args_state = r->code_args.len ? IMAPERR_ARGS_RAW : IMAPERR_ARGS_NONE;
+    } else if (!check_args(imaperr__code_row(r->code), r)) {
+        /* check_args() refuses before it changes anything */
+        r->code = IMAPERR_CODE_NONE;
+        r->code_name.ptr = r->code_args.ptr = NULL;
+        r->code_name.len = r->code_args.len = 0;
         return 0;
     }
     if (seen & IMAPERR__CC_LOWER)
-        tmp.repairs |= IMAPERR_REPAIR_LOWERCASE_CODE;
-    *r = tmp;
+        repairs |= IMAPERR_REPAIR_LOWERCASE_CODE;
+    r->repairs |= repairs;
     return i + 1;
 }
 
@@ -556,26 +561,23 @@ parse_line(const char *line, size_t n, imaperr_response *r)
 int
 imaperr_parse(const char *line, size_t len, imaperr_response *out)
 {
-    imaperr_response r;
     size_t size;
     int rc;
 
     if (out == NULL || out->size < sizeof(imaperr_response))
         return IMAPERR_E_INVALID;
     size = out->size;
-    memset(&r, 0, sizeof r);
-    r.size = size;
-    if (line == NULL) {
-        memcpy(out, &r, sizeof r);
+    /* built in place: zeroed once, and once more only on an error */
+    memset(out, 0, sizeof *out);
+    out->size = size;
+    if (line == NULL)
         return IMAPERR_E_INVALID;
-    }
-    rc = parse_line(line, len, &r);
+    rc = parse_line(line, len, out);
     if (rc == IMAPERR_OK)
-        note_controls(&r, r.code_args.ptr, r.code_args.len);
+        note_controls(out, out->code_args.ptr, out->code_args.len);
     else {
-        memset(&r, 0, sizeof r);
-        r.size = size;
+        memset(out, 0, sizeof *out);
+        out->size = size;
     }
-    memcpy(out, &r, sizeof r);
     return rc;
 }

@@ -71,39 +71,73 @@ imaperr__code_lookup(const char *name, size_t len, uint32_t h)
     return IMAPERR_CODE_UNKNOWN;
 }
 
-/* Role of a command name such as "uid fetch" or "AUTHENTICATE PLAIN": the
- * command word is hashed while it is scanned and looked up in the
- * generated hash table (lib/gen-registry.awk). */
+/* Role of a command name such as "uid fetch" or "AUTHENTICATE PLAIN". One
+ * pass over the command word (at most the longest name's length) folds it
+ * to upper case and hashes it; a byte that no command name holds ends the
+ * search at once. The generated hash table (lib/gen-registry.awk) then
+ * gives the candidate, compared as one fixed-size block: names and the
+ * folded word are both NUL-padded to IMAPERR__COMMAND_NAME_CAP bytes. */
+
+/* the bytes a command name may hold (lib/gen-registry.awk checks: A-Z,
+ * 0-9, '-'), upper-cased; 0 for every other byte */
+#define CF_(c) ((c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 'A' : \
+                ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '-' ? (c) : 0)
+#define CF4_(c) CF_(c), CF_((c) + 1), CF_((c) + 2), CF_((c) + 3)
+#define CF16_(c) CF4_(c), CF4_((c) + 4), CF4_((c) + 8), CF4_((c) + 12)
+#define CF64_(c) CF16_(c), CF16_((c) + 16), CF16_((c) + 32), CF16_((c) + 48)
+static const unsigned char command_fold[256] = { CF64_(0), CF64_(64), CF64_(128), CF64_(192) };
+
+/* Fold the word at *pp (after spaces) into up (zeroed by the caller);
+ * returns its length, or 0 when it cannot be a command name. */
+static size_t
+fold_word(const unsigned char **pp, unsigned char *up, uint32_t *hash)
+{
+    const unsigned char *p = *pp;
+    size_t len = 0, max = imaperr__command_name_max;
+    uint32_t h = 0;
+    unsigned u;
+
+    if (max > IMAPERR__COMMAND_NAME_CAP - 1)
+        max = IMAPERR__COMMAND_NAME_CAP - 1;
+    while (*p == ' ')
+        p++;
+    while ((u = command_fold[*p]) != 0) {
+        if (len >= max)
+            return 0;   /* longer than every command name */
+        /* u | 0x20 == *p | 0x20 for every byte a name may hold */
+        h = IMAPERR__NAME_HASH_STEP(h, u);
+        up[len++] = (unsigned char)u;
+        p++;
+    }
+    if (*p != ' ' && *p != '\0')
+        return 0;       /* a byte no command name holds */
+    *pp = p;
+    *hash = h;
+    return len;
+}
+
 int
 imaperr__command_role(const char *command)
 {
-    const char *p = command, *w;
+    const unsigned char *p = (const unsigned char *)command;
+    unsigned char up[IMAPERR__COMMAND_NAME_CAP] = { 0 };
     size_t len;
     uint32_t h = 0;
     unsigned slot, e;
 
     if (p == NULL)
         return -1;
-    while (*p == ' ')
-        p++;
-    w = p;
-    for (; *p && *p != ' '; p++)
-        h = IMAPERR__NAME_HASH_STEP(h, *p);
-    len = (size_t)(p - w);
-    if (len == 3 && cmp_name(w, 3, "UID") == 0) {
-        while (*p == ' ')
-            p++;
-        w = p;
-        for (h = 0; *p && *p != ' '; p++)
-            h = IMAPERR__NAME_HASH_STEP(h, *p);
-        len = (size_t)(p - w);
+    len = fold_word(&p, up, &h);
+    if (len == 3 && up[0] == 'U' && up[1] == 'I' && up[2] == 'D') {
+        up[0] = up[1] = up[2] = 0;
+        len = fold_word(&p, up, &h);
     }
     if (len == 0)
         return -1;
     for (slot = h & 255u; (e = imaperr__command_hash[slot]) != 0; slot = (slot + 1) & 255u) {
-        const char *cand = imaperr__commands[e - 1].name;
-        if (strnlen(cand, len + 1) == len && cmp_name(w, len, cand) == 0)
-            return imaperr__commands[e - 1].role;
+        const struct imaperr__command_row *c = &imaperr__commands[e - 1];
+        if (memcmp(c->name, up, IMAPERR__COMMAND_NAME_CAP) == 0)
+            return c->role;
     }
     return -1;
 }
