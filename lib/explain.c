@@ -285,13 +285,12 @@ display_text(unsigned lang, const char *text, size_t len, unsigned max_graphemes
 {
     char tmp[TEXT_MAX_BYTES + 64];
     size_t room = max_bytes + 8 < sizeof tmp ? max_bytes + 8 : sizeof tmp;
-    int n = imaperr_sanitize_text(text, len, tmp, room);
     size_t got;
     int truncated;
-    if (n < 0)
+    if (text == NULL && len > 0)
         return 0;
-    truncated = (size_t)n >= room;
-    got = truncated ? strlen(tmp) : (size_t)n;
+    /* only what can be shown is read: a 10 MiB text costs no more than 4 kB */
+    got = imaperr__sanitize_prefix(text, len, tmp, room, &truncated);
     got = imaperr__cap_text(tmp, got, room, max_graphemes, max_bytes, truncated);
     if (got + 48 > cap)
         return 0;

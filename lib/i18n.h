@@ -123,6 +123,11 @@ int imaperr__format_count(unsigned lang, uint64_t n, char *buf, size_t cap);
 /* The language's quotation marks (UTF-8, static for the process). */
 void imaperr__quotes(unsigned lang, const char **open, const char **close);
 
+/* imaperr_sanitize_text() into buf (cap > 0 bytes, text non-NULL when len
+ * > 0) that stops reading the text once the output is cut: *cut says
+ * whether it was; returns the bytes written (without the NUL). */
+size_t imaperr__sanitize_prefix(const char *text, size_t len, char *buf, size_t cap, int *cut);
+
 /* Cut valid UTF-8 text to at most max_graphemes user-perceived characters
  * and max_bytes bytes, at a grapheme boundary; appends U+2026 when cut.
  * `truncated_input` says the text was already cut at its end (its last

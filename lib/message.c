@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 #include "i18n.h"
@@ -157,26 +160,49 @@ display_cp(int32_t cp)
     return cp;
 }
 
-int
-imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
+/* The end of the run of printable ASCII (0x20-0x7e) from s[j] before
+ * s[end]: sixteen bytes per step where SSE2 is there (every x86-64). */
+static size_t
+printable_run(const unsigned char *s, size_t j, size_t end)
 {
-    const unsigned char *s = (const unsigned char *)text;
+#ifdef __SSE2__
+    const __m128i c1f = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    while (end - j >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        /* below 0x20 (min(b, 0x1f) == b), DEL, or the top bit set */
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                         _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v), _mm_cmpeq_epi8(v, del)), v));
+        if (m != 0)
+            return j + (unsigned)__builtin_ctz(m);
+        j += 16;
+    }
+#endif
+    while (j < end && s[j] >= 0x20 && s[j] < 0x7f)
+        j++;
+    return j;
+}
+
+/* The sanitiser. With `stop` set it returns as soon as the output is cut
+ * (the rest of a long text is not read): the bytes written are the same,
+ * and the returned length is then at least cap, though not the full one. */
+static size_t
+sanitize(const unsigned char *s, size_t len, char *buf, size_t cap, int stop)
+{
     size_t i = 0, need = 0, written = 0;
     int cut = 0;
 
-    if ((text == NULL && len > 0) || (buf == NULL && cap > 0))
-        return IMAPERR_E_INVALID;
     while (i < len) {
         unsigned char enc[4];
         int32_t cp;
         size_t k;
         if (s[i] >= 0x20 && s[i] < 0x7f) {
             /* a run of printable ASCII stays as it is: copy it at once */
-            size_t j = i + 1, room;
-            while (j < len && s[j] >= 0x20 && s[j] < 0x7f)
-                j++;
-            k = j - i;
+            size_t j = i + 1, room, end = len;
             room = cap > 0 ? cap - 1 - written : 0;
+            if (stop && end - i > room + 1)
+                end = i + room + 1;   /* one byte past the room shows the cut */
+            j = printable_run(s, j, end);
+            k = j - i;
             if (!cut) {
                 size_t take = k <= room ? k : room;
                 if (take > 0) {
@@ -188,6 +214,8 @@ imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
             }
             need += k;
             i = j;
+            if (cut && stop)
+                break;
             continue;
         }
         i += imaperr__utf8_next(s + i, len - i, &cp);
@@ -202,8 +230,26 @@ imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
             cut = 1;
         }
         need += k;
+        if (cut && stop)
+            break;
     }
     if (cap > 0)
         buf[written] = '\0';
-    return ret_len(need);
+    return need;
+}
+
+int
+imaperr_sanitize_text(const char *text, size_t len, char *buf, size_t cap)
+{
+    if ((text == NULL && len > 0) || (buf == NULL && cap > 0))
+        return IMAPERR_E_INVALID;
+    return ret_len(sanitize((const unsigned char *)text, len, buf, cap, 0));
+}
+
+size_t
+imaperr__sanitize_prefix(const char *text, size_t len, char *buf, size_t cap, int *cut)
+{
+    size_t n = sanitize((const unsigned char *)text, len, buf, cap, 1);
+    *cut = n >= cap;
+    return *cut ? strlen(buf) : n;
 }

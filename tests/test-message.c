@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "common.h"
+#include "i18n.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -811,6 +812,53 @@ test_sanitize_snprintf(void **state)
 
 /* A 1 MiB input of every kind of trouble: runs (no timing assertions; a
  * quadratic implementation would show up as a very slow test). */
+/* The sanitiser explain uses stops reading once its output is cut (a 10 MiB
+ * text costs no more than the part shown): the bytes it writes must be
+ * those of imaperr_sanitize_text() with the same buffer, and it must say
+ * "cut" exactly when imaperr_sanitize_text() reports a length >= cap. */
+static void
+test_sanitize_prefix(void **state)
+{
+    static const char *const pieces[] = {
+        "a", "ok ", "0123456789abcdef", "Quota exceeded for this mailbox, ", "\x1b[31m",
+        "\xe2\x80\xae", "\xe2\x81\xa6", "\xff", "\xc0\xaf", "\xe6\x97\xa5", "\xf0\x9f\x98\x80",
+        "e\xcc\x81", "\t", "\x7f", "\xc2\x85", "\xe2\x80\xa8", "\xed\xa0\x80", "\xe6\x97",
+    };
+    char in[400], full[1300], part[1300];
+    unsigned seed = 12345u, round;
+    (void)state;
+    for (round = 0; round < 400; round++) {
+        size_t len = 0, cap, maxcap;
+        unsigned k, count;
+        seed = seed * 1103515245u + 12345u;
+        count = (seed >> 16) % 12;
+        for (k = 0; k < count; k++) {
+            const char *p;
+            size_t pl;
+            seed = seed * 1103515245u + 12345u;
+            p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            pl = strlen(p);
+            if (len + pl > sizeof in)
+                break;
+            memcpy(in + len, p, pl);
+            len += pl;
+        }
+        maxcap = 3 * len + 8 < sizeof full ? 3 * len + 8 : sizeof full;
+        for (cap = 1; cap <= maxcap; cap++) {
+            int n = imaperr_sanitize_text(in, len, full, cap), cut = -1;
+            size_t got;
+            memset(part, 'X', sizeof part);
+            got = imaperr__sanitize_prefix(in, len, part, cap, &cut);
+            assert_true(n >= 0);
+            assert_int_equal(cut, (size_t)n >= cap);
+            assert_int_equal(got, strlen(full));
+            assert_int_equal(memcmp(part, full, got + 1), 0);
+            if (!cut)
+                assert_int_equal(got, (size_t)n);
+        }
+    }
+}
+
 static void
 test_sanitize_large(void **state)
 {
@@ -1070,6 +1118,7 @@ main(void)
         cmocka_unit_test(test_sanitize_valid_multibyte),
         cmocka_unit_test(test_sanitize_snprintf),
         cmocka_unit_test(test_sanitize_large),
+        cmocka_unit_test(test_sanitize_prefix),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_strerror_rc_name),
         cmocka_unit_test(test_version),
