@@ -204,9 +204,11 @@ print_repairs_json(unsigned repairs, struct jbuf *f, int *first)
     int one = 1;
     jb_key(f, first, "repairs");
     jb_char(f, '[');
-    for (bit = 1; bit; bit <<= 1) {
+    /* only the bits that are set, lowest first */
+    for (; repairs; repairs &= repairs - 1) {
         const char *name;
-        if (!(repairs & bit) || (name = imaperr_repair_name(bit)) == NULL)
+        bit = repairs & (0u - repairs);
+        if ((name = imaperr_repair_name(bit)) == NULL)
             continue;
         if (!one)
             jb_char(f, ',');

@@ -12,6 +12,10 @@
 
 #include "json.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #if defined(__GLIBC__)
 #define PUTC_(c, f) putc_unlocked((c), (f))
 #define WRITE_(s, n, f) fwrite_unlocked((s), 1, (n), (f))
@@ -120,6 +124,7 @@ json_member_u64(FILE *f, int *first, const char *key, unsigned long long v)
  * per step: a lane of x is below 0x20 when (x - 0x20..) & ~x has its top
  * bit set there (exact as a yes/no answer), and equals DEL, '"' or '\\'
  * when x ^ that byte has a zero lane. */
+#ifndef __SSE2__
 static size_t
 plain_run(const char *s, size_t i, size_t len)
 {
@@ -147,6 +152,7 @@ plain_run(const char *s, size_t i, size_t len)
         at++;
     return at < i ? i : at;
 }
+#endif
 
 void
 jb_grow(struct jbuf *b, size_t more)
@@ -164,6 +170,113 @@ jb_grow(struct jbuf *b, size_t more)
     b->cap = cap;
 }
 
+#ifdef __SSE2__
+/* Bytes that need an escape (as needs_escape()), for the short strings
+ * and the tails that the sixteen-byte steps leave. */
+#define ESC_(c) ((c) < 0x20 || (c) == 0x7f || (c) == '"' || (c) == '\\')
+#define ESC4_(c) ESC_(c), ESC_((c) + 1), ESC_((c) + 2), ESC_((c) + 3)
+#define ESC16_(c) ESC4_(c), ESC4_((c) + 4), ESC4_((c) + 8), ESC4_((c) + 12)
+#define ESC64_(c) ESC16_(c), ESC16_((c) + 16), ESC16_((c) + 32), ESC16_((c) + 48)
+static const unsigned char escape_byte[256] = { ESC64_(0), ESC64_(64), ESC64_(128), ESC64_(192) };
+
+/* A bit for each of the sixteen bytes of v that needs an escape: a byte b
+ * is below 0x20 exactly when min(b, 0x1f) == b, unsigned. */
+static inline unsigned
+escape_mask(__m128i v)
+{
+    const __m128i c1f = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v), _mm_cmpeq_epi8(v, del)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* Sixteen bytes per step: each step stores its bytes at the output at
+ * once (the room for the worst case is there: bytes stored past the
+ * output's end are overwritten by what follows or lie past b->len) and
+ * moves on to the first byte that needs an escape, if any. The last 4 to
+ * 15 bytes are checked as two overlapping halves the same way. */
+void
+jb_string(struct jbuf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    char *o;
+    /* room for the worst case (every byte as \u00XX) up front */
+    if ((b->cap - b->len) / 6 < len + 2)
+        jb_grow(b, 6 * len + 2);
+    o = b->p + b->len;
+    *o++ = '"';
+    while (i < len) {
+        size_t n = len - i, k;
+        unsigned m;
+        unsigned char c;
+        if (n >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)o, v);
+            m = escape_mask(v);
+            if (m == 0) {
+                i += 16;
+                o += 16;
+                continue;
+            }
+            k = (unsigned)__builtin_ctz(m);
+        } else if (n >= 8) {
+            /* bytes 0-7 and n-8..n-1 (overlapping) */
+            __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)(s + i));
+            __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(s + len - 8));
+            _mm_storel_epi64((__m128i *)(void *)o, lo);
+            _mm_storel_epi64((__m128i *)(void *)(o + n - 8), hi);
+            m = escape_mask(_mm_unpacklo_epi64(lo, hi));
+            if (m == 0) {
+                o += n;
+                break;
+            }
+            k = (m & 0xffu) ? (unsigned)__builtin_ctz(m) : n - 8 + (unsigned)__builtin_ctz(m >> 8);
+        } else if (n >= 4) {
+            /* bytes 0-3 and n-4..n-1 (overlapping) */
+            uint32_t a, z;
+            memcpy(&a, s + i, 4);
+            memcpy(&z, s + len - 4, 4);
+            memcpy(o, &a, 4);
+            memcpy(o + n - 4, &z, 4);
+            m = escape_mask(_mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)z))) & 0xffu;
+            if (m == 0) {
+                o += n;
+                break;
+            }
+            k = (m & 0xfu) ? (unsigned)__builtin_ctz(m) : n - 4 + (unsigned)__builtin_ctz(m >> 4);
+        } else {
+            while (i < len && !escape_byte[(unsigned char)s[i]])
+                *o++ = s[i++];
+            if (i >= len)
+                break;
+            k = 0;
+        }
+        i += k;
+        o += k;
+        c = (unsigned char)s[i++];
+        o[0] = '\\';
+        switch (c) {
+        case '"': o[1] = '"'; o += 2; break;
+        case '\\': o[1] = '\\'; o += 2; break;
+        case '\n': o[1] = 'n'; o += 2; break;
+        case '\r': o[1] = 'r'; o += 2; break;
+        case '\t': o[1] = 't'; o += 2; break;
+        default:
+            o[1] = 'u';
+            o[2] = '0';
+            o[3] = '0';
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+            break;
+        }
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->p);
+}
+#else
 void
 jb_string(struct jbuf *b, const char *s, size_t len)
 {
@@ -205,6 +318,7 @@ jb_string(struct jbuf *b, const char *s, size_t len)
     }
     b->p[b->len++] = '"';
 }
+#endif
 
 void
 jb_u64(struct jbuf *b, unsigned long long v)
