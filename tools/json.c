@@ -99,15 +99,23 @@ json_member_bool(FILE *f, int *first, const char *key, int v)
         WRITE_("false", 5, f);
 }
 
-void
-json_u64(FILE *f, unsigned long long v)
+/* Writes v in decimal so that it ends at d[24]; returns where it starts. */
+static size_t
+u64_digits(char d[24], unsigned long long v)
 {
-    char d[24];
-    size_t k = sizeof d;
+    size_t k = 24;
     do {
         d[--k] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
+    return k;
+}
+
+void
+json_u64(FILE *f, unsigned long long v)
+{
+    char d[24];
+    size_t k = u64_digits(d, v);
     WRITE_(d + k, sizeof d - k, f);
 }
 
@@ -324,11 +332,7 @@ void
 jb_u64(struct jbuf *b, unsigned long long v)
 {
     char d[24];
-    size_t k = sizeof d;
-    do {
-        d[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    size_t k = u64_digits(d, v);
     jb_put(b, d + k, sizeof d - k);
 }
 
