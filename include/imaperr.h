@@ -608,6 +608,18 @@ IMAPERR_API int imaperr_sanitize_text(const char *text, size_t len, char *buf, s
 #define IMAPERR_EXPLAIN_SERVER_TEXT     (1u << 0)
 /** Never append it (show it separately, see imaperr_explain_server_text()). */
 #define IMAPERR_EXPLAIN_NO_SERVER_TEXT  (1u << 1)
+/** No retry will follow: the retry advisor gave up (imaperr_advise()
+ *  returned an action that does not retry, for example fail with reason
+ *  max-attempts or deadline) or the app never retries by itself. Messages
+ *  that promise the app will try again, reconnect or refresh ("Your app
+ *  will try again shortly.") are replaced by a wording without the promise
+ *  ("... Try again later.", key + "-final" in lib/messages.tsv); other
+ *  messages are unchanged. A retry time (retry_ms, hint_backoff_ms) is
+ *  ignored, so no "-retry" variant is used; a "-mailbox" variant keeps the
+ *  folder's name where the table has its "-final" form
+ *  (cat-in-use-mailbox-final), otherwise the base message's "-final" form
+ *  is used without the value. */
+#define IMAPERR_EXPLAIN_NO_RETRY        (1u << 2)
 
 /** What the caller knows about the situation. Caller-allocated; initialise
  *  with IMAPERR_EXPLAIN_CONTEXT_INIT; members may be appended later. */

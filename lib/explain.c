@@ -6,7 +6,10 @@
  *    dgettext()/dngettext() with the process's locale.
  * 2. The message: the classification's key, or its most specific variant
  *    whose value is known (key + "-count", "-amount", "-url", "-mailbox",
- *    "-retry", tried in that order; lib/messages.tsv defines them).
+ *    "-retry", tried in that order; lib/messages.tsv defines them). With
+ *    IMAPERR_EXPLAIN_NO_RETRY the retry time is ignored and the message
+ *    chosen is replaced by its "-final" variant when the table has one
+ *    (the wording that promises no automatic retry).
  * 3. The values, formatted for the language: numbers, sizes and relative
  *    times by ICU; names, addresses and server text sanitised, capped,
  *    quoted and isolated.
@@ -41,15 +44,20 @@ static const unsigned variant_value[N_VARIANTS] = {
 
 #define MAX_MESSAGES 512
 static short variants[MAX_MESSAGES][N_VARIANTS];
+/* key + "-final": the wording without a promised retry, or -1 */
+static short final_variant[MAX_MESSAGES];
+static const char final_suffix[] = "-final";
 static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
 
 static void
 init_variants(void)
 {
     unsigned i, j, v;
-    for (i = 0; i < MAX_MESSAGES; i++)
+    for (i = 0; i < MAX_MESSAGES; i++) {
         for (v = 0; v < N_VARIANTS; v++)
             variants[i][v] = -1;
+        final_variant[i] = -1;
+    }
     for (i = 0; i < imaperr__message_count && i < MAX_MESSAGES; i++) {
         const char *base = imaperr__message_keys[i];
         size_t bl = strlen(base);
@@ -60,6 +68,8 @@ init_variants(void)
             for (v = 0; v < N_VARIANTS; v++)
                 if (strcmp(k + bl, variant_suffix[v]) == 0)
                     variants[i][v] = (short)j;
+            if (strcmp(k + bl, final_suffix) == 0)
+                final_variant[i] = (short)j;
         }
     }
 }
@@ -441,7 +451,7 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
     imaperr_args args_buf = IMAPERR_ARGS_INIT;
     const imaperr_args *dargs;
     const char *t;
-    int rc, server = 0;
+    int rc, server = 0, no_retry;
 
     if (c == NULL || c->size < sizeof(imaperr_classification) || c->message >= imaperr__message_count ||
         (buf == NULL && cap > 0) || (resp != NULL && resp->size < sizeof(imaperr_response)) ||
@@ -454,6 +464,7 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
 
     /* which values are known */
     known = ctx ? ctx->known : 0;
+    no_retry = ctx != NULL && (ctx->options & IMAPERR_EXPLAIN_NO_RETRY);
     if (!(known & IMAPERR_VALUE_MAILBOX) || ctx->mailbox == NULL || ctx->mailbox_len == 0)
         known &= ~IMAPERR_VALUE_MAILBOX;
     if (!(known & IMAPERR_VALUE_QUOTA) || ctx->quota_limit_kib == 0)
@@ -462,6 +473,8 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
         known &= ~IMAPERR_VALUE_RETRY;
     if (!(known & IMAPERR_VALUE_RETRY) && c->hint_backoff_ms > 0)
         known |= IMAPERR_VALUE_RETRY;
+    if (no_retry)   /* no retry follows: no time for it */
+        known &= ~IMAPERR_VALUE_RETRY;
     dargs = decoded_args(resp, &args_buf);
     if (known & IMAPERR_VALUE_COUNT)
         count = ctx->count;
@@ -525,6 +538,17 @@ imaperr_explain(const imaperr_response *resp, const imaperr_classification *c,
             args[1].s = val[1];
             break;
         }
+    }
+
+    /* no retry follows: the wording without the promise, for the variant
+     * chosen (keeping its value), else for the base message (without it) */
+    if (no_retry && chosen < MAX_MESSAGES && final_variant[chosen] >= 0) {
+        chosen = (unsigned)final_variant[chosen];
+    } else if (no_retry && chosen != c->message && c->message < MAX_MESSAGES &&
+               final_variant[c->message] >= 0) {
+        chosen = (unsigned)final_variant[c->message];
+        values = 0;
+        n = 1;
     }
 
     t = message_text(&lc, chosen, n);

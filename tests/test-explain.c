@@ -2,7 +2,8 @@
  * message variants chosen by the values known, value formatting (sizes,
  * relative times, counts, mailbox names, addresses), quoting and bidi
  * isolation, sanitising and capping of server text, the snprintf contract,
- * locale negotiation and every shipped catalog.
+ * locale negotiation, every shipped catalog, and IMAPERR_EXPLAIN_NO_RETRY
+ * (no promised retry when none will follow).
  *
  * The catalogs come from the build tree (locale/, staged from po/); the
  * test sets IMAPERR_LOCALEDIR itself so that it also runs outside "make
@@ -744,6 +745,238 @@ test_process_locale(void **state)
     assert_int_equal(info.fallback, 0);
 }
 
+/* ------------------------------------------------------------------------ */
+/* IMAPERR_EXPLAIN_NO_RETRY: no promise of a retry that will not come        */
+/* ------------------------------------------------------------------------ */
+
+/* The index of message `key` + `suffix` (suffix may be ""), or -1. */
+static int
+message_index(const char *key, const char *suffix)
+{
+    char want[128];
+    unsigned i;
+    int n = snprintf(want, sizeof want, "%s%s", key, suffix);
+    if (n < 0 || (size_t)n >= sizeof want)
+        return -1;
+    for (i = 0; i < imaperr__message_count; i++)
+        if (strcmp(imaperr__message_keys[i], want) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* A key the classification can point at: not a variant of another key. */
+static int
+is_base_key(const char *k)
+{
+    static const char *const suffixes[] = { "-count", "-amount", "-url", "-mailbox", "-retry", "-final" };
+    size_t i;
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        if (ends_with(k, suffixes[i])) {
+            char base[128];
+            size_t n = strlen(k) - strlen(suffixes[i]);
+            if (snprintf(base, sizeof base, "%.*s", (int)n, k) >= (int)sizeof base)
+                continue;
+            if (message_index(base, "") >= 0)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* The English text promises that the app acts by itself: "Your app will
+ * try again / reconnect / refresh". Read from the table, not a list. */
+static int
+promises_retry(unsigned m)
+{
+    const char *s = imaperr__messages[m];
+    const char *p = strstr(s, "Your app will ");
+    return p != NULL && (strstr(p, "try again") || strstr(p, "reconnect") || strstr(p, "refresh"));
+}
+
+static void
+test_no_retry_table(void **state)
+{
+    unsigned m;
+    (void)state;
+    for (m = 0; m < imaperr__message_count; m++) {
+        const char *k = imaperr__message_keys[m];
+        if (ends_with(k, "-final")) {
+            /* a -final variant has a base and promises nothing */
+            char base[128];
+            if (snprintf(base, sizeof base, "%.*s", (int)(strlen(k) - 6), k) >= (int)sizeof base)
+                fail_msg("key too long: %s", k);
+            if (message_index(base, "") < 0)
+                fail_msg("%s: no message %s", k, base);
+            if (strstr(imaperr__messages[m], "Your app will") != NULL)
+                fail_msg("%s still promises: %s", k, imaperr__messages[m]);
+            assert_int_equal(imaperr__message_nargs[m], imaperr__message_nargs[message_index(base, "")]);
+            continue;
+        }
+        /* every promise has its -final form, except the -retry variants,
+         * which are never chosen with the option */
+        if (promises_retry(m) && !ends_with(k, "-retry") && message_index(k, "-final") < 0)
+            fail_msg("%s promises a retry but has no %s-final: %s", k, k, imaperr__messages[m]);
+        /* a -mailbox variant of a key with a -final form has one too, so
+         * the folder's name is kept */
+        if (ends_with(k, "-mailbox")) {
+            char base[128];
+            if (snprintf(base, sizeof base, "%.*s", (int)(strlen(k) - 8), k) >= (int)sizeof base)
+                fail_msg("key too long: %s", k);
+            if (message_index(base, "-final") >= 0 && message_index(k, "-final") < 0)
+                fail_msg("%s-final is missing (%s-final exists)", k, base);
+        }
+    }
+}
+
+/* Explain message m (as a classification would point at it) in `lang`. */
+static const char *
+explain_message(unsigned m, const imaperr_explain_context *ctx, const char *lang, imaperr_explain_info *info)
+{
+    imaperr_classification c;
+    int n;
+    classify_line("a NO x", NULL, &c);
+    c.message = m;
+    c.hint_backoff_ms = 0;
+    n = imaperr_explain(NULL, &c, ctx, lang, out, sizeof out, info);
+    if (n < 0 || (size_t)n >= sizeof out)
+        fail_msg("explain(message %s, %s) returned %d", imaperr__message_keys[m], lang, n);
+    return out;
+}
+
+static void
+test_no_retry(void **state)
+{
+    static char en_after[sizeof out];
+    unsigned m, l;
+    int promised = 0, unchanged = 0;
+    (void)state;
+    for (m = 0; m < imaperr__message_count; m++) {
+        const char *k = imaperr__message_keys[m];
+        int fin, mbox, mbox_fin, retry;
+        if (!is_base_key(k))
+            continue;
+        fin = message_index(k, "-final");
+        mbox = message_index(k, "-mailbox");
+        mbox_fin = message_index(k, "-mailbox-final");
+        retry = message_index(k, "-retry");
+        en_after[0] = '\0';
+        if (fin >= 0)
+            promised++;
+        else
+            unchanged++;
+        for (l = 0; l <= imaperr__linguas_count; l++) {
+            const char *lang = l == 0 ? "en" : imaperr__linguas[l - 1];
+            imaperr_explain_context plain = IMAPERR_EXPLAIN_CONTEXT_INIT, fplain = IMAPERR_EXPLAIN_CONTEXT_INIT;
+            imaperr_explain_context when = IMAPERR_EXPLAIN_CONTEXT_INIT, fwhen = IMAPERR_EXPLAIN_CONTEXT_INIT;
+            imaperr_explain_context mb = IMAPERR_EXPLAIN_CONTEXT_INIT, fmb = IMAPERR_EXPLAIN_CONTEXT_INIT;
+            imaperr_explain_info info = IMAPERR_EXPLAIN_INFO_INIT;
+            static char before[sizeof out], after[sizeof out], timed[sizeof out];
+
+            fplain.options = IMAPERR_EXPLAIN_NO_RETRY;
+            when.known = IMAPERR_VALUE_RETRY;
+            when.retry_ms = 300000;
+            fwhen = when;
+            fwhen.options = IMAPERR_EXPLAIN_NO_RETRY;
+            mb.known = IMAPERR_VALUE_MAILBOX;
+            mb.mailbox = "Entw&APw-rfe";
+            mb.mailbox_len = 12;
+            fmb = mb;
+            fmb.options = IMAPERR_EXPLAIN_NO_RETRY;
+
+            /* without the option nothing changes: no -final key is used,
+             * and options 0 is the same as no context */
+            snprintf(before, sizeof before, "%s", explain_message(m, &plain, lang, &info));
+            assert_string_equal(info.key, k);
+            assert_string_equal(explain_message(m, NULL, lang, NULL), before);
+            explain_message(m, &when, lang, &info);
+            assert_false(ends_with(info.key, "-final"));
+            if (retry >= 0)
+                assert_string_equal(info.key, imaperr__message_keys[retry]);
+
+            /* with it */
+            snprintf(after, sizeof after, "%s", explain_message(m, &fplain, lang, &info));
+            if (l == 0)
+                snprintf(en_after, sizeof en_after, "%s", after);
+            if (fin >= 0) {
+                assert_string_equal(info.key, imaperr__message_keys[fin]);
+                if (l > 0 && strcmp(after, en_after) == 0)
+                    fail_msg("%s: %s-final is not translated: %s", lang, k, after);
+                if (strcmp(after, before) == 0)
+                    fail_msg("%s: %s-final reads like %s: %s", lang, k, k, after);
+            } else {
+                assert_string_equal(info.key, k);
+                assert_string_equal(after, before);
+            }
+            assert_int_equal(info.values, 0);
+
+            /* a retry time is ignored: same text as without one */
+            snprintf(timed, sizeof timed, "%s", explain_message(m, &fwhen, lang, &info));
+            assert_string_equal(timed, after);
+            assert_false(ends_with(info.key, "-retry"));
+            assert_int_equal(info.values & IMAPERR_VALUE_RETRY, 0);
+
+            /* the folder's name is kept */
+            explain_message(m, &fmb, lang, &info);
+            if (mbox_fin >= 0) {
+                assert_string_equal(info.key, imaperr__message_keys[mbox_fin]);
+                assert_int_equal(info.values, IMAPERR_VALUE_MAILBOX);
+                assert_non_null(strstr(out, FSI "Entw\xC3\xBCrfe" PDI));
+                snprintf(timed, sizeof timed, "%s", out);
+                explain_message(m, &mb, lang, &info);
+                assert_string_equal(info.key, imaperr__message_keys[mbox]);
+                if (strcmp(timed, out) == 0)
+                    fail_msg("%s: %s-mailbox-final reads like %s-mailbox: %s", lang, k, k, out);
+            } else if (mbox >= 0) {
+                assert_string_equal(info.key, imaperr__message_keys[mbox]);
+                assert_non_null(strstr(out, FSI "Entw\xC3\xBCrfe" PDI));
+            }
+        }
+    }
+    /* both kinds exist, so neither branch above is vacuous */
+    assert_true(promised >= 1);
+    assert_true(unchanged >= 1);
+}
+
+/* The sentences themselves, for the case of the bug report. */
+static void
+test_no_retry_english(void **state)
+{
+    imaperr_explain_context ctx = IMAPERR_EXPLAIN_CONTEXT_INIT;
+    imaperr_explain_info info = IMAPERR_EXPLAIN_INFO_INIT;
+    (void)state;
+    ctx.options = IMAPERR_EXPLAIN_NO_RETRY;
+    ctx.known = IMAPERR_VALUE_RETRY;
+    ctx.retry_ms = 60000;
+    assert_string_equal(explain("a NO [UNAVAILABLE] x", NULL, &ctx, "en", &info),
+                        "The mail server is temporarily unavailable. Try again later.");
+    assert_string_equal(info.key, "cat-transient-final");
+    assert_null(strstr(explain("* BYE [UNAVAILABLE] shutting down", NULL, &ctx, "en", &info), "Your app"));
+    assert_null(strstr(explain("a NO [INUSE] x", NULL, &ctx, "en", &info), "Your app"));
+    assert_null(strstr(explain("a NO [LIMIT] x", NULL, &ctx, "en", &info), "Your app will"));
+    /* a message that promises nothing: unchanged, and the hint ignored */
+    ctx.options = 0;
+    explain("a NO [OVERQUOTA] x", NULL, &ctx, "en", &info);
+    {
+        static char want[sizeof out];
+        snprintf(want, sizeof want, "%s", out);
+        ctx.options = IMAPERR_EXPLAIN_NO_RETRY;
+        assert_string_equal(explain("a NO [OVERQUOTA] x", NULL, &ctx, "en", &info), want);
+    }
+    /* server text is still appended as the other options say */
+    ctx.options = IMAPERR_EXPLAIN_NO_RETRY | IMAPERR_EXPLAIN_SERVER_TEXT;
+    assert_string_equal(explain("a NO [UNAVAILABLE] back soon", NULL, &ctx, "en", &info),
+                        "The mail server is temporarily unavailable. Try again later. The server said: "
+                        Q("back soon"));
+    assert_int_equal(info.server_text, 1);
+}
+
 static int
 setup_env(void **state)
 {
@@ -770,6 +1003,9 @@ main(void)
         cmocka_unit_test(test_every_catalog),
         cmocka_unit_test(test_language_not_overridden),
         cmocka_unit_test(test_process_locale),
+        cmocka_unit_test(test_no_retry_table),
+        cmocka_unit_test(test_no_retry),
+        cmocka_unit_test(test_no_retry_english),
     };
     return cmocka_run_group_tests_name("explain", tests, setup_env, NULL);
 }

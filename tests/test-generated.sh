@@ -152,9 +152,10 @@ done
         for (i = 1; i <= nkeys; i++) {
             k = keys[i]
             base = k
-            # a variant (-mailbox, -retry, -url, -amount, -count) is used when
-            # its base key is
-            if (sub(/-(mailbox|retry|url|amount|count)$/, "", base) && (base in used))
+            # a variant (-mailbox, -retry, -url, -amount, -count, and -final
+            # of a key or of its variant) is used when its base key is
+            fin = sub(/-final$/, "", base)
+            if ((sub(/-(mailbox|retry|url|amount|count)$/, "", base) || fin) && (base in used))
                 print k "\tvariant"
             else
                 print k "\t" (k in used ? "table" : "-")
