@@ -7,7 +7,8 @@
  * (imaperr_classify) and, when it reports a problem, explained in the user's
  * language (imaperr_explain). After each failed attempt the retry advisor
  * (imaperr_advise) says what to do: wait and retry, CREATE the mailbox and
- * retry, reconnect, or give up. The program keeps the advisor's objects
+ * retry, reconnect, or give up; when it gives up, the explanation no longer
+ * promises a retry (IMAPERR_EXPLAIN_NO_RETRY). The program keeps the advisor's objects
  * itself: a policy, one state per account, one operation per command, a
  * clock and a seeded random source; the library never sleeps or reads a
  * clock.
@@ -165,14 +166,18 @@ static int read_line(struct client *cl)
 
 /* ---- what the library says about a line ---------------------------------- */
 
+/* retry_ms: when the advisor retries (0: unknown); final: no retry will
+ * follow (the advisor gave up), so the sentence must not promise one. */
 static void explain(const struct client *cl, const imaperr_response *r,
-                    const imaperr_classification *c, uint64_t retry_ms)
+                    const imaperr_classification *c, uint64_t retry_ms, int final)
 {
     imaperr_explain_context ctx = IMAPERR_EXPLAIN_CONTEXT_INIT;
     imaperr_explain_info info = IMAPERR_EXPLAIN_INFO_INIT;
     char text[1024];
     int n;
     ctx.options = IMAPERR_EXPLAIN_NO_SERVER_TEXT;   /* shown on its own below */
+    if (final)                                       /* not "Your app will try again" */
+        ctx.options |= IMAPERR_EXPLAIN_NO_RETRY;
     if (cl->box_in_use != NULL) {
         ctx.known |= IMAPERR_VALUE_MAILBOX;
         ctx.mailbox = cl->box_in_use;
@@ -309,7 +314,7 @@ static enum result open_session(struct client *cl)
     }
     on_line(cl, NULL, &r, &c);
     if (needs_attention(&c))
-        explain(cl, r.kind == IMAPERR_KIND_NONE ? NULL : &r, &c, 0);
+        explain(cl, r.kind == IMAPERR_KIND_NONE ? NULL : &r, &c, 0, 0);
     if (r.status == IMAPERR_STATUS_OK || r.status == IMAPERR_STATUS_PREAUTH) {
         cl->logged_in = r.status == IMAPERR_STATUS_PREAUTH;
         cl->login_disabled = has_capability(&r, "LOGINDISABLED");
@@ -364,7 +369,7 @@ static enum result run_command(struct client *cl, const char *command, const cha
         int bye = r.status == IMAPERR_STATUS_BYE;
         if (!tagged && !bye) {
             if (needs_attention(&c))
-                explain(cl, r.kind == IMAPERR_KIND_NONE ? NULL : &r, &c, 0);
+                explain(cl, r.kind == IMAPERR_KIND_NONE ? NULL : &r, &c, 0, 0);
             continue;
         }
         /* Keep the line: the slices of r point into cl->line, which the
@@ -461,6 +466,12 @@ static int perform(struct client *cl, const char *command, enum result (*attempt
     imaperr_retry_op op = IMAPERR_RETRY_OP_INIT;
     uint64_t deadline = 0;
     int gave_up = EXIT_GAVE_UP;    /* EXIT_IO when the last failure was the network's */
+    /* The last refusal explained with a promised retry: when the operation
+     * then gives up after a network failure (nothing new to explain), it is
+     * explained again without the promise. A copy without the slice into
+     * the line (hint_url), explained without the line. */
+    imaperr_classification promised = IMAPERR_CLASSIFICATION_INIT;
+    int have_promised = 0;
     imaperr_retry_policy_get(&cl->policy, IMAPERR_RETRY_DEADLINE, &deadline);
     op.command = command;
     op.credential = 1;             /* bump it whenever the user types a new password */
@@ -473,17 +484,22 @@ static int perform(struct client *cl, const char *command, enum result (*attempt
         char flags[256] = "";
         unsigned bit;
         enum result res;
+        int retries;
 
         /* May we start? (The account may be paused, a login latched.) */
         imaperr_admit(&cl->policy, &cl->account, &op, now_ms(cl), &a);
         if (a.action != IMAPERR_ACT_NONE) {   /* latched credentials, a failing item */
             printf("admit: %s reason=%s: giving up\n", imaperr_action_name(a.action),
                    imaperr_advice_reason_name(a.reason));
+            if (have_promised)
+                explain(cl, NULL, &promised, 0, 1);
             return gave_up;
         }
         if (a.not_before_ms > deadline) {
             printf("admit: wait delay=%" PRIu64 " reason=%s: past the deadline, giving up\n",
                    a.delay_ms, imaperr_advice_reason_name(a.reason));
+            if (have_promised)
+                explain(cl, NULL, &promised, 0, 1);
             return gave_up;
         }
         if (a.delay_ms > 0) {
@@ -498,7 +514,7 @@ static int perform(struct client *cl, const char *command, enum result (*attempt
         res = attempt(cl);
         if (res == A_OK) {
             if (needs_attention(&cl->last_class))   /* OK [ALERT] ... */
-                explain(cl, &cl->last_resp, &cl->last_class, 0);
+                explain(cl, &cl->last_resp, &cl->last_class, 0, 0);
             imaperr_retry_success(&cl->policy, &cl->account, &op, now_ms(cl));
             return EXIT_DONE;
         }
@@ -523,9 +539,21 @@ static int perform(struct client *cl, const char *command, enum result (*attempt
                " rule=%u flags=%s\n", imaperr_action_name(a.action), a.delay_ms,
                imaperr_advice_reason_name(a.reason), imaperr_outcome_name(outcome),
                imaperr_scope_name(a.scope), a.attempt, a.attempts_left, a.rule, flags[0] ? flags : "-");
-        if (cls != NULL)
+        /* the actions the switch below retries; anything else gives up, and
+         * then the sentence must not say the app will try again */
+        retries = a.action == IMAPERR_ACT_RETRY_BACKOFF || a.action == IMAPERR_ACT_RETRY_AFTER_NOOP
+               || a.action == IMAPERR_ACT_RETRY_AFTER_CREATE
+               || (a.action == IMAPERR_ACT_RECONNECT && !(a.flags & IMAPERR_ADVICE_VERIFY_FIRST));
+        if (cls != NULL) {
             explain(cl, res == A_REFUSED || res == A_BYE ? &cl->last_resp : NULL, cls,
-                    a.attempts_left > 0 ? a.delay_ms : 0);
+                    retries && a.attempts_left > 0 ? a.delay_ms : 0, !retries);
+            promised = *cls;
+            promised.hint_url = (imaperr_slice){ NULL, 0 };
+            have_promised = retries;
+        } else if (have_promised && !retries) {
+            explain(cl, NULL, &promised, 0, 1);   /* gives up after a network failure */
+            have_promised = 0;
+        }
 
         switch (a.action) {
         case IMAPERR_ACT_NONE:     /* e.g. a replayed CREATE found the mailbox */
@@ -546,7 +574,7 @@ static int perform(struct client *cl, const char *command, enum result (*attempt
                 quote(box, cl->box_in_use);
                 /* NO [ALREADYEXISTS] is fine too: someone else made it. */
                 if (run_command(cl, "CREATE", box, NULL) == A_REFUSED)
-                    explain(cl, &cl->last_resp, &cl->last_class, 0);
+                    explain(cl, &cl->last_resp, &cl->last_class, 0, 0);
             }
             continue;
         case IMAPERR_ACT_RECONNECT:

@@ -15,7 +15,10 @@ $CI or $IMAPERR_REQUIRE_SERVERS is set. The fake-server cases always run.
      de` gives for the line; not the English one), exit 1; under valgrind.
   3. A user whose userdb lookup fails (NO [UNAVAILABLE], or EOF): retried as
      advised, at most max-attempts LOGINs, then given up (exit 1, or 3 when
-     the last failure was the connection).
+     the last failure was the connection); the explanation after the
+     give-up advice does not promise a retry: it is not the sentence
+     `imaperr explain` gives for that line (which says the app will try
+     again) and does not say "Your app will".
   4. --bind 127.0.0.2: Dovecot announces LOGINDISABLED to the insecure
      client; the example sends no LOGIN (it has no STARTTLS), exit 1.
   5. A fake server sending a 100 KiB greeting, a 100 KiB line ending in a
@@ -25,6 +28,10 @@ $CI or $IMAPERR_REQUIRE_SERVERS is set. The fake-server cases always run.
      password comes from $IMAP_PASSWORD and is never printed.
   6. A fake server greeting with bytes that are no IMAP: unreadable, no
      LOGIN sent, at most max-attempts connections, exit 3.
+  6b. A fake server answering every LOGIN with NO [UNAVAILABLE]: retried
+     as advised, then given up (exit 1); the explanations promise a retry
+     while the advisor retries, the one after it gives up does not (it is
+     not what `imaperr explain` says for the line).
   7. Usage errors exit 2.
 
 "Under valgrind": when valgrind is installed and the program is not built
@@ -183,6 +190,23 @@ def case_unavailable(d):
     refused = bool(adv) and adv[-1].get("outcome") in ("response", "bye-in-flight")
     check(rc == (1 if refused else 3),
           "unavailable: exit 1 after a refusal, 3 after a lost connection (%d)" % rc, out)
+    # The explanation after the give-up advice (of the refusal, or, after a
+    # lost connection, of the last refusal again) promises no retry.
+    last = list(re.finditer(r"^advice: .*$", out, re.M))
+    refusals = re.findall(r"^S: (\S+ (?:NO|BAD|BYE) .*)$", out[:last[-1].start()] if last else "", re.M)
+    if not refusals:
+        skip("unavailable: the last explanation promises no retry",
+             "every failure was the connection's: nothing was explained")
+        return
+    said = re.search(r"^  explain\[(\S+)\]: (.*)$", out[last[-1].end():], re.M)
+    if not said:
+        check(False, "unavailable: an explanation follows the give-up advice", out)
+        return
+    tool = tool_message(refusals[-1], "LOGIN", said.group(1))
+    check("Your app will" in tool["message"] and said.group(2) != tool["message"]
+          and "Your app will" not in said.group(2),
+          "unavailable: after giving up, no promised retry (%r; `imaperr explain` says %r, key %s)"
+          % (said.group(2), tool["message"], tool["message_key"]), out)
 
 
 def case_bind(d):
@@ -302,6 +326,73 @@ def case_garbage():
           repr(out))
 
 
+def unavailable_server(sock, log):
+    """Answer every LOGIN with NO [UNAVAILABLE], on every connection."""
+    sock.settimeout(1.0)
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except OSError:
+            return
+        conn.settimeout(10)
+        f = conn.makefile("rb")
+        try:
+            conn.sendall(b"* OK ready\r\n")
+            for raw in f:
+                log.append(raw)
+                parts = raw.decode("ascii", "replace").split()
+                if len(parts) < 2:
+                    continue
+                tag, cmd = parts[0].encode(), parts[1].upper()
+                if cmd == "LOGIN":
+                    conn.sendall(tag + b" NO [UNAVAILABLE] Backend down, try later\r\n")
+                elif cmd == "LOGOUT":
+                    conn.sendall(b"* BYE bye\r\n" + tag + b" OK done\r\n")
+                    break
+                else:
+                    conn.sendall(tag + b" BAD unexpected\r\n")
+        except OSError:
+            pass
+        finally:
+            f.close()
+            conn.close()
+
+
+def case_gave_up():
+    """A server that is always UNAVAILABLE: the explanations promise a retry
+    while the advisor retries, and the one after it gives up does not."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    log = []
+    t = threading.Thread(target=unavailable_server, args=(sock, log), daemon=True)
+    t.start()
+    try:
+        rc, out = run("gave-up", ["--lang", "en", "127.0.0.1", str(sock.getsockname()[1]), "user", "pw"])
+    finally:
+        sock.close()
+        t.join(5)
+    adv = advice(out)
+    said = re.findall(r"^  explain\[(\S+)\]: (.*)$", out, re.M)
+    check(rc == 1 and len(adv) >= 2 and all(a["action"] in RETRYING for a in adv[:-1])
+          and adv[-1]["action"] not in RETRYING and len(said) == len(adv),
+          "gave up: retried as advised, then given up, one explanation per advice, exit 1", out)
+    if len(said) != len(adv) or len(adv) < 2:
+        return
+    line = "a1 NO [UNAVAILABLE] Backend down, try later"
+    tool = tool_message(line, "LOGIN", "en")
+    # while retrying: the promise (with the advised delay); after giving up:
+    # not the sentence `imaperr explain` gives, no promise, its -final key
+    check(all(s[1].startswith(tool["message"].split(" Your app")[0] + " Your app will try again")
+              for s in said[:-1]),
+          "gave up: the explanations before the last promise a retry", out)
+    check("Your app will" in tool["message"] and said[-1][1] != tool["message"]
+          and "Your app will" not in said[-1][1]
+          and said[-1][1].startswith(tool["message"].split(" Your app")[0]),
+          "gave up: the last explanation (after %s reason=%s) promises no retry: %r (`imaperr explain`: %r)"
+          % (adv[-1]["action"], adv[-1].get("reason"), said[-1][1], tool["message"]), out)
+
+
 # ---------------------------------------------------------------------------
 def main():
     if not os.access(CLIENT, os.X_OK):
@@ -326,6 +417,7 @@ def main():
                 skip(name, "Dovecot unavailable: " + why)
     case_hostile()
     case_garbage()
+    case_gave_up()
     case_usage()
     print("1..%d" % len(results))
     for i, (good, name, why) in enumerate(results, 1):
