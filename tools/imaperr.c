@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,10 +55,51 @@ xrealloc(void *p, size_t n)
     return q;
 }
 
+/* 1 when s[0..n) is printable ASCII only (0x20-0x7e): such text is its
+ * own sanitised form (imaperr_sanitize_text copies it unchanged). */
+static int
+printable_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t x, y;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    /* eight bytes per step: a lane is outside 0x20-0x7e when it is below
+     * 0x20, or when it plus 1 reaches 0x80 (0x7f and up) */
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        y = x & ~highs;
+        if ((x | (y + ones) | ((x - 0x20 * ones) & ~x)) & highs)
+            return 0;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return 0;
+    return 1;
+}
+
 /* Sanitise a slice of server text into b; returns the text (valid UTF-8,
- * no control characters) and its length in *len. */
+ * no control characters) and its length in *len. Printable ASCII, most
+ * of what servers send, is returned as it is, without a copy: the result
+ * may be s itself, so it must not be written to (see clean_copy). */
+static const char *clean_copy(struct buf *b, const char *s, size_t n, size_t *len);
+
 static const char *
 clean(struct buf *b, const char *s, size_t n, size_t *len)
+{
+    if (n == 0) {
+        *len = 0;
+        return "";
+    }
+    if (n <= 0x7fffffff && printable_ascii(s, n)) {
+        *len = n;
+        return s;
+    }
+    return clean_copy(b, s, n, len);
+}
+
+/* The same, always into b (the caller may change the copy). */
+static const char *
+clean_copy(struct buf *b, const char *s, size_t n, size_t *len)
 {
     int need = imaperr_sanitize_text(s, n, b->p, b->cap);
     if (need < 0) {
@@ -176,6 +218,75 @@ struct scratch {
     struct jbuf json;   /* the JSON line being composed */
 };
 
+/* Members whose value is one of the library's names: kind, status,
+ * code, category, action, severity, source, wording and message key are
+ * strings of the library's constant tables, the same few on every line,
+ * so each member (comma, key, quoted value) is composed once and then
+ * copied as a fixed-size block. Each member has its own slots, chosen by
+ * the enum value (or the name's address); a slot holds one member and
+ * says which: the addresses of the key (a literal) and of the name (the
+ * library's tables live as long as the program). A member too long for
+ * a slot is composed every time. */
+struct member_slot {
+    const char *key, *name;
+    unsigned len, first;
+    char json[64];
+};
+#define SLOTS_(n) static struct member_slot n[256]
+SLOTS_(kind_slots);
+SLOTS_(status_slots);
+SLOTS_(code_slots);
+SLOTS_(category_slots);
+SLOTS_(action_slots);
+SLOTS_(severity_slots);
+SLOTS_(source_slots);
+SLOTS_(wording_slots);
+SLOTS_(message_key_slots);
+#define SLOT_(slots, i) (&(slots)[(unsigned)(i) % 256u])
+/* the slot for a name by its address */
+#define ADDR_SLOT_(slots, p) \
+    (&(slots)[(unsigned)((uint64_t)(uintptr_t)(p) * 0x9e3779b97f4a7c15u >> 56)])
+
+static void
+member_fill(struct jbuf *jb, int *first, const char *key, const char *name, struct member_slot *e)
+{
+    size_t start = jb->len, n;
+    e->key = NULL;
+    e->first = (unsigned)*first;
+    jb_member_cstr(jb, first, key, name);
+    n = jb->len - start;
+    if (n <= sizeof e->json) {
+        memcpy(e->json, jb->p + start, n);
+        e->len = (unsigned)n;
+        e->key = key;
+        e->name = name;
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+jb_member_name(struct jbuf *jb, int *first, const char *key, const char *name, struct member_slot *e)
+{
+    if (e->key == key && e->name == name && e->first == (unsigned)*first) {
+        if (jb->cap - jb->len < sizeof e->json)
+            jb_grow(jb, sizeof e->json);
+        memcpy(jb->p + jb->len, e->json, sizeof e->json);
+        jb->len += e->len;
+        *first = 0;
+        return;
+    }
+    member_fill(jb, first, key, name, e);
+}
+
+/* JSON lines are collected in the buffer and written in large pieces
+ * when standard output is not a terminal (it is fully buffered then, so
+ * nothing reaches the reader any later than through stdio's buffer). */
+static int batch_output;
+static int output_error;   /* a batched write failed */
+#define BATCH_BYTES ((size_t)1 << 16)
+
 static void
 print_flags_human(unsigned flags, FILE *f)
 {
@@ -218,20 +329,105 @@ print_repairs_json(unsigned repairs, struct jbuf *f, int *first)
     jb_char(f, ']');
 }
 
-/* Write a string value: sanitised (server bytes may be anything). */
+/* Write a string value: sanitised (server bytes may be anything).
+ * Printable ASCII is its own sanitised form and is escaped as it is. */
 static void
 json_clean_string(struct jbuf *out, struct buf *b, const char *p, size_t n)
 {
     size_t len;
-    const char *t = clean(b, p, n, &len);
+    const char *t;
+    if (n <= 0x7fffffff && jb_string_ascii(out, p, n) == 0)
+        return;
+    t = clean_copy(b, p, n, &len);
     jb_string(out, t, len);
+}
+
+/* The sanitised string, or null when p is NULL. */
+static void
+json_clean_value(struct jbuf *out, struct buf *b, const char *p, size_t n)
+{
+    if (p == NULL)
+        jb_put(out, "null", 4);
+    else
+        json_clean_string(out, b, p, n);
+}
+
+/* The members after the first one ("kind", always there) start with a
+ * comma: ,"key": is one literal, copied at once. */
+#define KEY_(jb, k) jb_put((jb), ",\"" k "\":", sizeof(",\"" k "\":") - 1)
+
+static inline void
+jb_str_or_null(struct jbuf *jb, const char *s, size_t len)
+{
+    if (s)
+        jb_string(jb, s, len);
+    else
+        jb_put(jb, "null", 4);
+}
+
+static inline void
+jb_cstr_or_null(struct jbuf *jb, const char *s)
+{
+    jb_str_or_null(jb, s, s ? strlen(s) : 0);
+}
+
+static inline void
+jb_bool(struct jbuf *jb, int v)
+{
+    if (v)
+        jb_put(jb, "true", 4);
+    else
+        jb_put(jb, "false", 5);
+}
+
+/* The four flag members, composed once for each of their 16 values. */
+static void
+print_flags_json(unsigned flags, struct jbuf *jb)
+{
+    static struct {
+        unsigned len;
+        char json[92];
+    } forms[16];
+    unsigned v = (((flags & IMAPERR_FLAG_RETRYABLE) != 0) | ((flags & IMAPERR_FLAG_SHOW_USER) != 0) << 1 |
+                  ((flags & IMAPERR_FLAG_PERMANENT) != 0) << 2 | ((flags & IMAPERR_FLAG_UNCERTAIN) != 0) << 3);
+    if (forms[v].len == 0) {
+        size_t start = jb->len;
+        KEY_(jb, "retryable");
+        jb_bool(jb, v & 1);
+        KEY_(jb, "show_user");
+        jb_bool(jb, v & 2);
+        KEY_(jb, "permanent");
+        jb_bool(jb, v & 4);
+        KEY_(jb, "uncertain");
+        jb_bool(jb, v & 8);
+        /* always fits: at most 4 * 19 bytes */
+        memcpy(forms[v].json, jb->p + start, jb->len - start);
+        forms[v].len = (unsigned)(jb->len - start);
+        return;
+    }
+    if (jb->cap - jb->len < sizeof forms[v].json)
+        jb_grow(jb, sizeof forms[v].json);
+    memcpy(jb->p + jb->len, forms[v].json, sizeof forms[v].json);
+    jb->len += forms[v].len;
 }
 
 /* A quoted string or atom, decoded, then sanitised. */
 static void
 print_string_value(struct jbuf *out, struct scratch *s, imaperr_slice raw)
 {
-    int need = imaperr_string_decode(raw, s->str.p, s->str.cap);
+    int need;
+    /* Printable ASCII decodes to itself (an atom) or to what is between
+     * the quotes (a quoted string without '\\' or '"' inside), and is its
+     * own sanitised form: written as it is. */
+    if (raw.len <= 0x7fffffff && (raw.len == 0 || (raw.ptr[0] != '"' && raw.ptr[0] != '{'))) {
+        if (jb_string_ascii(out, raw.ptr, raw.len) == 0)
+            return;
+    } else if (raw.len >= 2 && raw.len <= 0x7fffffff && raw.ptr[0] == '"' && raw.ptr[raw.len - 1] == '"' &&
+               memchr(raw.ptr + 1, '"', raw.len - 2) == NULL && memchr(raw.ptr + 1, '\\', raw.len - 2) == NULL) {
+        if (jb_string_ascii(out, raw.ptr + 1, raw.len - 2) == 0)
+            return;
+    }
+    need = imaperr_string_decode(raw, s->str.p, s->str.cap);
     if (need >= 0 && (size_t)need >= s->str.cap) {
         s->str.cap = (size_t)need + 1;
         s->str.p = xrealloc(s->str.p, s->str.cap);
@@ -374,78 +570,89 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
             jb_member_cstr(jb, &first, "error", imaperr_rc_name(rc));
             jb_member_cstr(jb, &first, "error_message", imaperr_strerror(rc));
         }
-        jb_member_cstr(jb, &first, "kind", imaperr_kind_name(r.kind));
-        jb_member_str(jb, &first, "tag", r.tag.ptr, r.tag.len);
-        jb_member_cstr(jb, &first, "status", imaperr_status_name(r.status));
+        jb_member_name(jb, &first, "kind", imaperr_kind_name(r.kind), SLOT_(kind_slots, r.kind));
+        KEY_(jb, "tag");
+        jb_str_or_null(jb, r.tag.ptr, r.tag.len);
+        jb_member_name(jb, &first, "status", imaperr_status_name(r.status), SLOT_(status_slots, r.status));
         if (r.code == IMAPERR_CODE_UNKNOWN) {
             /* an unregistered atom: its name, upper-cased */
-            const char *n = clean(&s->args, r.code_name.ptr, r.code_name.len, &clen);
+            const char *n = clean_copy(&s->args, r.code_name.ptr, r.code_name.len, &clen);
             size_t i;
             for (i = 0; i < clen; i++)
                 if (s->args.p[i] >= 'a' && s->args.p[i] <= 'z')
                     s->args.p[i] = (char)(s->args.p[i] - 'a' + 'A');
-            jb_member_str(jb, &first, "code", n, clen);
-            jb_member_bool(jb, &first, "code_registered", 0);
+            KEY_(jb, "code");
+            jb_str_or_null(jb, n, clen);
+            KEY_(jb, "code_registered");
+            jb_bool(jb, 0);
         } else if (r.code != IMAPERR_CODE_NONE) {
-            jb_member_cstr(jb, &first, "code", imaperr_code_name(r.code));
-            jb_member_bool(jb, &first, "code_registered", 1);
+            jb_member_name(jb, &first, "code", imaperr_code_name(r.code), SLOT_(code_slots, r.code));
+            KEY_(jb, "code_registered");
+            jb_bool(jb, 1);
         } else {
-            jb_member_cstr(jb, &first, "code", NULL);
+            KEY_(jb, "code");
+            jb_put(jb, "null", 4);
         }
-        if (r.code_args.ptr) {
-            txt = clean(&s->args, r.code_args.ptr, r.code_args.len, &clen);
-            jb_member_str(jb, &first, "args_raw", txt, clen);
-        } else {
-            jb_member_cstr(jb, &first, "args_raw", NULL);
-        }
-        jb_member_cstr(jb, &first, "args_state",
-                         r.args_state == IMAPERR_ARGS_NONE ? "none"
-                         : r.args_state == IMAPERR_ARGS_RAW ? "raw"
-                         : r.args_state == IMAPERR_ARGS_DECODED ? "decoded" : "malformed");
+        KEY_(jb, "args_raw");
+        json_clean_value(jb, &s->args, r.code_args.ptr, r.code_args.len);
+        KEY_(jb, "args_state");
+        if (r.args_state == IMAPERR_ARGS_NONE)
+            jb_put(jb, "\"none\"", 6);
+        else if (r.args_state == IMAPERR_ARGS_RAW)
+            jb_put(jb, "\"raw\"", 5);
+        else if (r.args_state == IMAPERR_ARGS_DECODED)
+            jb_put(jb, "\"decoded\"", 9);
+        else
+            jb_put(jb, "\"malformed\"", 11);
         if (r.args_state == IMAPERR_ARGS_DECODED) {
-            jb_member_u64(jb, &first, "number", (unsigned long long)r.number);
-            if (r.number2)
-                jb_member_u64(jb, &first, "number2", (unsigned long long)r.number2);
+            KEY_(jb, "number");
+            jb_u64(jb, (unsigned long long)r.number);
+            if (r.number2) {
+                KEY_(jb, "number2");
+                jb_u64(jb, (unsigned long long)r.number2);
+            }
         }
         if (rc == IMAPERR_OK && r.code != IMAPERR_CODE_NONE)
             print_args_json(&r, s, jb, &first);
-        txt = clean(&s->text, r.text.ptr, r.text.len, &txtlen);
-        jb_member_str(jb, &first, "text", r.text.ptr ? txt : NULL, txtlen);
-        if (cmd)
-            jb_member_str(jb, &first, "command", cmd, cmdlen);
-        jb_member_cstr(jb, &first, "category", imaperr_category_name(c.category));
-        jb_member_cstr(jb, &first, "action", imaperr_action_name(c.action));
-        jb_member_cstr(jb, &first, "severity", imaperr_severity_name(c.severity));
-        jb_member_bool(jb, &first, "retryable", (c.flags & IMAPERR_FLAG_RETRYABLE) != 0);
-        jb_member_bool(jb, &first, "show_user", (c.flags & IMAPERR_FLAG_SHOW_USER) != 0);
-        jb_member_bool(jb, &first, "permanent", (c.flags & IMAPERR_FLAG_PERMANENT) != 0);
-        jb_member_bool(jb, &first, "uncertain", (c.flags & IMAPERR_FLAG_UNCERTAIN) != 0);
-        jb_member_cstr(jb, &first, "source", imaperr_source_name(c.source));
-        jb_member_u64(jb, &first, "confidence", c.confidence);
-        jb_member_cstr(jb, &first, "wording", c.wording);
-        jb_key(jb, &first, "hint_backoff_ms");
+        KEY_(jb, "text");
+        json_clean_value(jb, &s->text, r.text.ptr, r.text.len);
+        if (cmd) {
+            KEY_(jb, "command");
+            jb_string(jb, cmd, cmdlen);
+        }
+        jb_member_name(jb, &first, "category", imaperr_category_name(c.category),
+                       SLOT_(category_slots, c.category));
+        jb_member_name(jb, &first, "action", imaperr_action_name(c.action), SLOT_(action_slots, c.action));
+        jb_member_name(jb, &first, "severity", imaperr_severity_name(c.severity),
+                       SLOT_(severity_slots, c.severity));
+        print_flags_json(c.flags, jb);
+        jb_member_name(jb, &first, "source", imaperr_source_name(c.source), SLOT_(source_slots, c.source));
+        KEY_(jb, "confidence");
+        jb_u64(jb, c.confidence);
+        jb_member_name(jb, &first, "wording", c.wording, ADDR_SLOT_(wording_slots, c.wording));
+        KEY_(jb, "hint_backoff_ms");
         if (c.hint_backoff_ms)
             jb_u64(jb, (unsigned long long)c.hint_backoff_ms);
         else
             jb_put(jb, "null", 4);
-        if (c.hint_url.ptr) {
-            txt = clean(&s->args, c.hint_url.ptr, c.hint_url.len, &clen);
-            jb_member_str(jb, &first, "hint_url", txt, clen);
-        } else {
-            jb_member_cstr(jb, &first, "hint_url", NULL);
-        }
-        jb_key(jb, &first, "hint_connection_limit");
+        KEY_(jb, "hint_url");
+        json_clean_value(jb, &s->args, c.hint_url.ptr, c.hint_url.len);
+        KEY_(jb, "hint_connection_limit");
         if (c.hint_connection_limit)
             jb_u64(jb, c.hint_connection_limit);
         else
             jb_put(jb, "null", 4);
-        jb_member_cstr(jb, &first, "message_key", imaperr_message_key(&c));
-        jb_member_cstr(jb, &first, "message", msg);
-        jb_member_cstr(jb, &first, "lang", info.language[0] ? info.language : o->chosen);
-        jb_member_bool(jb, &first, "lang_fallback", info.language[0] ? info.fallback : o->fallback);
+        jb_member_name(jb, &first, "message_key", imaperr_message_key(&c), SLOT_(message_key_slots, c.message));
+        KEY_(jb, "message");
+        jb_cstr_or_null(jb, msg);
+        KEY_(jb, "lang");
+        jb_cstr_or_null(jb, info.language[0] ? info.language : o->chosen);
+        KEY_(jb, "lang_fallback");
+        jb_bool(jb, info.language[0] ? info.fallback : o->fallback);
         print_repairs_json(r.repairs, jb, &first);
         jb_put(jb, "}\n", 2);
-        jb_flush(jb, out);
+        if ((!batch_output || jb->len >= BATCH_BYTES || out != stdout) && jb_flush(jb, out) != 0)
+            output_error = 1;
     } else {
         txt = clean(&s->line, line, len, &clen);
         if (where)
@@ -500,6 +707,8 @@ explain_line(const char *line, size_t len, const char *command, const struct opt
 static void
 free_scratch(struct scratch *s)
 {
+    if (jb_flush(&s->json, stdout) != 0)   /* what batching left (explain_line) */
+        output_error = 1;
     free(s->line.p);
     free(s->text.p);
     free(s->args.p);
@@ -622,9 +831,64 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
 static void
 stream_buffers(void)
 {
-    if (!isatty(STDOUT_FILENO))
+    if (!isatty(STDOUT_FILENO)) {
         setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 16);
+        batch_output = 1;
+    }
     setvbuf(stdin, NULL, _IOFBF, (size_t)1 << 16);
+}
+
+/* Lines of standard input, read with read(2) in blocks of 64 KiB or
+ * more: each line is returned where it lies in the block (with its '\n';
+ * the last may lack it), without the copy and the locking of getline().
+ * read() returns what is there, so lines typed or piped in one at a
+ * time are answered one at a time, as with getline(). */
+struct line_reader {
+    char *p;
+    size_t cap, start, end, scanned;   /* unread: p[start..end); no '\n' in p[start..scanned) */
+    int eof, error;
+};
+
+static const char *
+read_line(struct line_reader *lr, int fd, size_t *len)
+{
+    for (;;) {
+        const char *line = lr->p + lr->start;
+        char *nl = lr->end > lr->scanned ? memchr(lr->p + lr->scanned, '\n', lr->end - lr->scanned) : NULL;
+        ssize_t n;
+        if (nl != NULL) {
+            *len = (size_t)(nl + 1 - line);
+            lr->start = lr->scanned = (size_t)(nl + 1 - lr->p);
+            return line;
+        }
+        lr->scanned = lr->end;
+        if (lr->eof || lr->error) {
+            if (lr->end == lr->start)
+                return NULL;
+            *len = lr->end - lr->start;
+            lr->start = lr->scanned = lr->end;
+            return line;
+        }
+        if (lr->start > 0) {   /* keep the partial line, at the front */
+            memmove(lr->p, lr->p + lr->start, lr->end - lr->start);
+            lr->end -= lr->start;
+            lr->scanned -= lr->start;
+            lr->start = 0;
+        }
+        if (lr->cap - lr->end < 4096) {
+            lr->cap = lr->cap ? 2 * lr->cap : (size_t)1 << 16;
+            lr->p = xrealloc(lr->p, lr->cap);
+        }
+        do
+            n = read(fd, lr->p + lr->end, lr->cap - lr->end);
+        while (n < 0 && errno == EINTR);
+        if (n > 0)
+            lr->end += (size_t)n;
+        else if (n == 0)
+            lr->eof = 1;
+        else
+            lr->error = errno;
+    }
 }
 
 static int
@@ -640,20 +904,20 @@ cmd_explain(int argc, char **argv)
         for (; i < argc; i++)
             explain_line(argv[i], strlen(argv[i]), o.command, &o, NULL, 0, &s, stdout);
     } else {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while ((n = getline(&line, &cap, stdin)) >= 0)
-            explain_line(line, (size_t)n, o.command, &o, NULL, 0, &s, stdout);
-        free(line);
-        if (ferror(stdin)) {
-            fprintf(stderr, "imaperr: reading standard input: %s\n", strerror(errno));
+        struct line_reader lr = { NULL, 0, 0, 0, 0, 0, 0 };
+        const char *line;
+        size_t n;
+        while ((line = read_line(&lr, STDIN_FILENO, &n)) != NULL)
+            explain_line(line, n, o.command, &o, NULL, 0, &s, stdout);
+        free(lr.p);
+        if (lr.error) {
+            fprintf(stderr, "imaperr: reading standard input: %s\n", strerror(lr.error));
             free_scratch(&s);
             return 1;
         }
     }
     free_scratch(&s);
-    return fflush(stdout) == 0 ? 0 : 1;
+    return fflush(stdout) == 0 && !output_error ? 0 : 1;
 }
 
 /* ---- scan: session logs ------------------------------------------------ */
@@ -842,7 +1106,7 @@ cmd_scan(int argc, char **argv)
     if (!o.json)
         printf("%lu server responses, %lu need attention.\n", total, attention);
     free_scratch(&s);
-    if (fflush(stdout) != 0)
+    if (fflush(stdout) != 0 || output_error)
         rc = 1;
     return rc;
 }

@@ -203,9 +203,12 @@ escape_mask(__m128i v)
  * once (the room for the worst case is there: bytes stored past the
  * output's end are overwritten by what follows or lie past b->len) and
  * moves on to the first byte that needs an escape, if any. The last 4 to
- * 15 bytes are checked as two overlapping halves the same way. */
-void
-jb_string(struct jbuf *b, const char *s, size_t len)
+ * 15 bytes are checked as two overlapping halves the same way. With
+ * `ascii`, a byte outside printable ASCII (a control byte, DEL, or a
+ * byte from 0x80) stops the copy: b->len is left as it was and the
+ * result is -1; else it is 0. */
+static inline __attribute__((always_inline)) int
+jb_string_impl(struct jbuf *b, const char *s, size_t len, int ascii)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
@@ -222,7 +225,7 @@ jb_string(struct jbuf *b, const char *s, size_t len)
         if (n >= 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             _mm_storeu_si128((__m128i *)(void *)o, v);
-            m = escape_mask(v);
+            m = escape_mask(v) | (ascii ? (unsigned)_mm_movemask_epi8(v) : 0u);
             if (m == 0) {
                 i += 16;
                 o += 16;
@@ -236,6 +239,8 @@ jb_string(struct jbuf *b, const char *s, size_t len)
             _mm_storel_epi64((__m128i *)(void *)o, lo);
             _mm_storel_epi64((__m128i *)(void *)(o + n - 8), hi);
             m = escape_mask(_mm_unpacklo_epi64(lo, hi));
+            if (ascii)
+                m |= (unsigned)_mm_movemask_epi8(_mm_unpacklo_epi64(lo, hi));
             if (m == 0) {
                 o += n;
                 break;
@@ -248,14 +253,20 @@ jb_string(struct jbuf *b, const char *s, size_t len)
             memcpy(&z, s + len - 4, 4);
             memcpy(o, &a, 4);
             memcpy(o + n - 4, &z, 4);
-            m = escape_mask(_mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)z))) & 0xffu;
+            {
+                __m128i v4 = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)z));
+                m = escape_mask(v4);
+                if (ascii)
+                    m |= (unsigned)_mm_movemask_epi8(v4);
+                m &= 0xffu;
+            }
             if (m == 0) {
                 o += n;
                 break;
             }
             k = (m & 0xfu) ? (unsigned)__builtin_ctz(m) : n - 4 + (unsigned)__builtin_ctz(m >> 4);
         } else {
-            while (i < len && !escape_byte[(unsigned char)s[i]])
+            while (i < len && !escape_byte[(unsigned char)s[i]] && (!ascii || (unsigned char)s[i] < 0x80))
                 *o++ = s[i++];
             if (i >= len)
                 break;
@@ -264,6 +275,8 @@ jb_string(struct jbuf *b, const char *s, size_t len)
         i += k;
         o += k;
         c = (unsigned char)s[i++];
+        if (ascii && (c < 0x20 || c >= 0x7f))
+            return -1;
         o[0] = '\\';
         switch (c) {
         case '"': o[1] = '"'; o += 2; break;
@@ -283,8 +296,32 @@ jb_string(struct jbuf *b, const char *s, size_t len)
     }
     *o++ = '"';
     b->len = (size_t)(o - b->p);
+    return 0;
+}
+
+void
+jb_string(struct jbuf *b, const char *s, size_t len)
+{
+    (void)jb_string_impl(b, s, len, 0);
+}
+
+int
+jb_string_ascii(struct jbuf *b, const char *s, size_t len)
+{
+    return jb_string_impl(b, s, len, 1);
 }
 #else
+int
+jb_string_ascii(struct jbuf *b, const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return -1;
+    jb_string(b, s, len);
+    return 0;
+}
+
 void
 jb_string(struct jbuf *b, const char *s, size_t len)
 {
@@ -332,7 +369,22 @@ void
 jb_u64(struct jbuf *b, unsigned long long v)
 {
     char d[24];
-    size_t k = u64_digits(d, v);
+    size_t k;
+    if (v < 1000) {   /* confidences (0-100), small counts: most numbers written */
+        unsigned u = (unsigned)v;
+        char *o;
+        if (b->cap - b->len < 3)
+            jb_grow(b, 3);
+        o = b->p + b->len;
+        if (u >= 100)
+            *o++ = (char)('0' + u / 100);
+        if (u >= 10)
+            *o++ = (char)('0' + u / 10 % 10);
+        *o++ = (char)('0' + u % 10);
+        b->len = (size_t)(o - b->p);
+        return;
+    }
+    k = u64_digits(d, v);
     jb_put(b, d + k, sizeof d - k);
 }
 

@@ -31,6 +31,9 @@ struct jbuf {
 /* Make room for `more` bytes (exits on out-of-memory, like xrealloc). */
 void jb_grow(struct jbuf *b, size_t more);
 void jb_string(struct jbuf *b, const char *s, size_t len);
+/* jb_string() when s is printable ASCII only (0x20-0x7e), which is then
+ * its own sanitised form; else -1, and nothing is written. */
+int jb_string_ascii(struct jbuf *b, const char *s, size_t len);
 void jb_u64(struct jbuf *b, unsigned long long v);
 /* Write the buffer to f and empty it; returns 0, or EOF on a write error. */
 int jb_flush(struct jbuf *b, FILE *f);
