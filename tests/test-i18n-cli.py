@@ -163,5 +163,27 @@ rc, out, _ = run(["explain", "--lang", b, "a NO [ALERT] \x1b[31mred\u202e text",
 ok(rc == 0 and "\x1b" not in out and "\u202e" not in out,
    "human output in %s holds no ESC and no bidi override from the server" % b, [repr(out[:300])])
 
+# 6. --no-retry: no promised retry once the application has given up
+for lang in ("en", a):
+    _, plain, _ = explain_json(["a NO [UNAVAILABLE] try later"], ["--lang", lang])
+    _, final, _ = explain_json(["a NO [UNAVAILABLE] try later"], ["--lang", lang, "--no-retry"])
+    p0 = plain[0] if plain and plain[0] else {}
+    f0 = final[0] if final and final[0] else {}
+    # message_key stays the category's key (as with the -retry and -mailbox
+    # variants); the sentence is the -final variant's
+    ok(f0.get("message") and f0.get("message") != p0.get("message")
+       and (lang != "en" or "Your app will" not in f0.get("message"))
+       and f0.get("message_key") == p0.get("message_key")
+       and f0.get("category") == p0.get("category") and f0.get("action") == p0.get("action"),
+       "--no-retry --lang %s: UNAVAILABLE does not promise a retry; same key, category and "
+       "action" % lang, [json.dumps([p0, f0], ensure_ascii=False)])
+_, plain, _ = explain_json(["a NO [NOPERM] denied"], ["--lang", a])
+_, final, _ = explain_json(["a NO [NOPERM] denied"], ["--lang", a, "--no-retry"])
+ok(plain and final and plain[0] and final[0] and plain[0]["message"] == final[0]["message"],
+   "--no-retry leaves a message that promises no retry unchanged (NOPERM, %s)" % a,
+   [json.dumps([plain, final], ensure_ascii=False)])
+rc, out, _ = run(["scan", "--all", "--no-retry", "--lang", "en", "/dev/null"])
+ok(rc == 0, "scan accepts --no-retry", [out])
+
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

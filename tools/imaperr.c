@@ -1,7 +1,7 @@
 /* imaperr - explain IMAP server responses from the command line.
  *
- *   imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics] [LINE...]
- *   imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [FILE...]
+ *   imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics] [--no-retry] [LINE...]
+ *   imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [--no-retry] [FILE...]
  *   imaperr codes [--json]
  *   imaperr advise [--command CMD] [--attempt N] [--seed S] [--json] ... (tools/advise.c)
  *
@@ -37,6 +37,8 @@ struct opts {
 
 /* IMAPERR_CLASSIFY_* options for every line (--no-heuristics). */
 static unsigned classify_options;
+/* IMAPERR_EXPLAIN_* options added for every line (--no-retry). */
+static unsigned explain_options;
 
 /* A growable scratch buffer for sanitised text. */
 struct buf {
@@ -197,7 +199,7 @@ message(const imaperr_response *r, const imaperr_classification *c, const struct
     imaperr_explain_context ctx = IMAPERR_EXPLAIN_CONTEXT_INIT;
     char box[1024];
     int need;
-    ctx.options = IMAPERR_EXPLAIN_NO_SERVER_TEXT;
+    ctx.options = IMAPERR_EXPLAIN_NO_SERVER_TEXT | explain_options;
     if (command && command_mailbox(command, box, sizeof box, &ctx.mailbox_len)) {
         ctx.mailbox = box;
         ctx.known |= IMAPERR_VALUE_MAILBOX;
@@ -721,8 +723,9 @@ free_scratch(struct scratch *s)
 static int
 usage(FILE *f, int rc)
 {
-    fputs("Usage: imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics] [LINE...]\n"
-          "       imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [FILE...]\n"
+    fputs("Usage: imaperr explain [--command CMD] [--lang LANG] [--json] [--no-heuristics]\n"
+          "                       [--no-retry] [LINE...]\n"
+          "       imaperr scan [--lang LANG] [--json] [--all] [--no-heuristics] [--no-retry] [FILE...]\n"
           "       imaperr codes [--json]\n"
           "       imaperr advise [--command CMD] [--attempt N] [--seed S] [--json] [OPTIONS] [LINE...]\n"
           "       imaperr --help | --version\n"
@@ -736,11 +739,13 @@ usage(FILE *f, int rc)
           "           --json         one JSON object per input line (JSON Lines)\n"
           "           --no-heuristics  classify by response code and status only, without\n"
           "                          the table of known server wordings\n"
+          "           --no-retry     no retry will follow (the application gave up or\n"
+          "                          never retries): messages do not promise one\n"
           "scan     Read IMAP session logs (lines 'C: tag COMMAND ...' and 'S: ...';\n"
           "         lines without a prefix count as server lines), match each response\n"
           "         to its command, and explain those that need attention.\n"
           "           --all          explain every server line\n"
-          "           --no-heuristics  as for explain\n"
+          "           --no-heuristics, --no-retry  as for explain\n"
           "codes    List the response codes the library knows.\n"
           "advise   Advise what to do after a failed command: action, delay, scope and\n"
           "         reason (imaperr advise --help lists its options).\n"
@@ -801,6 +806,8 @@ parse_opts(int argc, char **argv, int start, struct opts *o, int allow_command, 
             o->json = 1;
         } else if ((allow_command || allow_all) && strcmp(a, "--no-heuristics") == 0) {
             classify_options |= IMAPERR_CLASSIFY_NO_HEURISTICS;
+        } else if ((allow_command || allow_all) && strcmp(a, "--no-retry") == 0) {
+            explain_options |= IMAPERR_EXPLAIN_NO_RETRY;
         } else if (allow_all && strcmp(a, "--all") == 0) {
             o->all = 1;
         } else if ((allow_command && strcmp(a, "--command") == 0) || strcmp(a, "--lang") == 0) {
