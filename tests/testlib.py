@@ -21,13 +21,26 @@ Importers set sys.dont_write_bytecode = True first: the source tree may
 be read-only (make distcheck) and must stay clean.
 """
 
+import os
 import sys
 
 __all__ = ["Tap", "comment", "ROLE_OF"]
 
-# Command roles as documented (imaperr.h, lib/vocabulary.tsv).
-ROLE_OF = {"LOGIN": "auth", "AUTHENTICATE": "auth", "SELECT": "select",
-           "EXAMINE": "select", "LOGOUT": "logout"}
+def _command_roles():
+    """The command rows of lib/vocabulary.tsv (the single source of truth),
+    except those whose role is "other"."""
+    top = os.environ.get("top_srcdir") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    roles = {}
+    with open(os.path.join(top, "lib", "vocabulary.tsv"), encoding="utf-8") as f:
+        for ln in f:
+            c = ln.rstrip("\n").split("\t")
+            if len(c) >= 3 and c[0] == "command" and c[2] != "other":
+                roles[c[1]] = c[2]
+    return roles
+
+
+# Command roles (imaperr.h, lib/vocabulary.tsv).
+ROLE_OF = _command_roles()
 
 
 def comment(text):

@@ -61,6 +61,15 @@ def load_registry():
     return rows
 
 
+def retrying_actions():
+    """The actions after which the command is attempted again: those marked
+    RETRYABLE in lib/vocabulary.tsv, plus reauthenticate (a new login, with
+    new credentials, follows)."""
+    acts = {c[2] for c in read_tsv("vocabulary.tsv")
+            if c[0] == "action" and len(c) >= 4 and c[3] == "yes"}
+    return frozenset(acts | {"reauthenticate"})
+
+
 def load_wordings():
     return {c[1]: (c[7], c[8]) for c in read_tsv("wordings.tsv")
             if c[0] == "wording" and len(c) >= 13}

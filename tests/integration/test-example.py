@@ -52,6 +52,7 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dovecot  # noqa: E402
+import expect  # noqa: E402
 import imapclient  # noqa: E402
 
 BUILDDIR = os.environ.get("top_builddir") or "."
@@ -59,8 +60,7 @@ CLIENT = os.path.join(BUILDDIR, "examples", "imap-client")
 TOOL = os.environ.get("IMAPERR_TOOL") or os.path.join(BUILDDIR, "tools", "imaperr")
 OUTDIR = os.path.join(BUILDDIR, "tests", "integration")
 IN_CI = imapclient.servers_required()
-RETRYING = ("retry-backoff", "retry-after-noop", "retry-after-starttls", "retry-after-create",
-            "reconnect", "reauthenticate")
+RETRYING = expect.retrying_actions()
 
 results = []
 
